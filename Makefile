@@ -1,0 +1,73 @@
+# egov-portal: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= egov_portal.settings
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format check-system venv install install-dev migrate demo serve \
+        messages bench clean
+
+help:
+	@echo "make run    - install, migrate the embedded SQLite database, load Gilan, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - ruff, manage.py check, makemigrations --check, the whole suite with coverage"
+	@echo "make lint   - ruff check and format check only"
+	@echo "make format - ruff format and fix"
+
+# --- environment -------------------------------------------------------------
+check-system:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: sudo apt-get install python3.11 python3.11-venv"; exit 1; }
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "The venv module is missing: sudo apt-get install python3.11-venv"; exit 1; }
+	@{ ldconfig -p 2>/dev/null | grep -q libpango-1.0; } || [ -e /usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libpango-1.0.so.0 ] || { \
+	  echo "WeasyPrint (PDF printing) needs Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b"; exit 1; }
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+venv: check-system $(PY)
+install: venv $(VENV)/.runtime
+install-dev: venv $(VENV)/.dev
+
+# --- running -----------------------------------------------------------------
+run: install
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py load_structure
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Serving the portal on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+messages: install
+	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv -v0
+
+# --- quality -----------------------------------------------------------------
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install-dev lint
+	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+bench: install-dev
+	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov staticfiles

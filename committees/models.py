@@ -1,0 +1,344 @@
+"""Bodies (the working group, its committees), their seats and who sat in them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from egov_portal.fields import JalaliDateField
+from egov_portal.models import TimeStampedModel
+from egov_portal.persian import normalize_for_search
+from egov_portal.validators import validate_no_bidi_controls
+from members.models import Agency, Person, Position
+
+
+class LegalBasisKind(models.TextChoices):
+    REGULATION = "regulation", _("آیین‌نامه و ضوابط")
+    RESOLUTION = "resolution", _("مصوبه")
+    LAW = "law", _("قانون")
+
+
+class LegalBasis(TimeStampedModel):
+    """A legal act that creates or empowers a body (مبنای قانونی)."""
+
+    title = models.CharField(_("عنوان"), max_length=300)
+    kind = models.CharField(
+        _("نوع"), max_length=20, choices=LegalBasisKind, default=LegalBasisKind.REGULATION
+    )
+    article = models.CharField(_("ماده یا بند"), max_length=100, blank=True)
+    approving_authority = models.CharField(_("مرجع تصویب"), max_length=300)
+    approval_session = models.CharField(_("جلسه تصویب"), max_length=200, blank=True)
+    approval_date = JalaliDateField(_("تاریخ تصویب"), null=True, blank=True)
+    letter_number = models.CharField(_("شماره ابلاغ"), max_length=50, blank=True)
+    letter_date = JalaliDateField(_("تاریخ ابلاغ"), null=True, blank=True)
+    text = models.TextField(_("متن"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("به استناد"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("مبنای بالادستی که این مصوبه به استناد آن صادر شده است."),
+    )
+
+    class Meta:
+        ordering = ["approval_date", "pk"]
+        verbose_name = _("مبنای قانونی")
+        verbose_name_plural = _("مبانی قانونی")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "article"],
+                name="legal_basis_unique",
+                violation_error_message=_("مبنای قانونی با همین عنوان و ماده پیش‌تر ثبت شده است."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.article}" if self.article else self.title
+
+    def chain(self) -> list[LegalBasis]:
+        """This act and the acts above it, the highest last (at most a few levels)."""
+        result, node, seen = [], self, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            result.append(node)
+            node = node.parent
+        return result
+
+
+class BodyKind(models.TextChoices):
+    NATIONAL = "national", _("مرجع ملی")
+    WORKING_GROUP = "working_group", _("کارگروه استانی")
+    STEERING_COMMITTEE = "steering_committee", _("کمیته راهبری")
+    SUBCOMMITTEE = "subcommittee", _("زیرکمیته فنی")
+
+
+class QuorumRule(models.TextChoices):
+    MAJORITY = "majority", _("بیش از نصف اعضا")
+    TWO_THIRDS = "two_thirds", _("دو سوم اعضا")
+    FIXED = "fixed", _("تعداد معین")
+
+
+class Body(TimeStampedModel):
+    """A council, working group or committee (رکن)."""
+
+    name = models.CharField(_("نام"), max_length=200, validators=[validate_no_bidi_controls])
+    short_name = models.CharField(_("نام کوتاه"), max_length=100, blank=True)
+    kind = models.CharField(_("نوع"), max_length=30, choices=BodyKind)
+    jurisdiction = models.CharField(
+        _("حوزه"), max_length=100, blank=True, help_text=_("نام استان؛ برای مراجع ملی خالی.")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("رکن بالادست"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    legal_basis = models.ForeignKey(
+        LegalBasis,
+        verbose_name=_("مبنای قانونی تشکیل"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies",
+    )
+    established_date = JalaliDateField(_("تاریخ تشکیل"), null=True, blank=True)
+    mandate = models.TextField(_("وظایف و مأموریت"), blank=True)
+    composition_text = models.TextField(_("ترکیب اعضا (شرح)"), blank=True)
+    members_selected_by = models.ForeignKey(
+        "self",
+        verbose_name=_("انتخاب اعضا توسط"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="selects_members_of",
+    )
+    public_majority_required = models.BooleanField(_("اکثریت از بخش دولتی"), default=False)
+    private_members_min = models.PositiveSmallIntegerField(
+        _("حداقل اعضای بخش خصوصی"), null=True, blank=True
+    )
+    private_members_max = models.PositiveSmallIntegerField(
+        _("حداکثر اعضای بخش خصوصی"), null=True, blank=True
+    )
+    quorum_rule = models.CharField(
+        _("حد نصاب"), max_length=20, choices=QuorumRule, default=QuorumRule.MAJORITY
+    )
+    quorum_count = models.PositiveSmallIntegerField(
+        _("تعداد حد نصاب"), null=True, blank=True, help_text=_("فقط برای «تعداد معین».")
+    )
+    letter_prefix = models.CharField(_("پیشوند شماره نامه دبیرخانه"), max_length=30, blank=True)
+    order = models.PositiveSmallIntegerField(_("ترتیب نمایش"), default=0)
+    is_public = models.BooleanField(_("نمایش عمومی"), default=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("رکن")
+        verbose_name_plural = _("ارکان")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "jurisdiction"],
+                name="body_name_unique",
+                violation_error_message=_("رکنی با همین نام در این استان پیش‌تر ثبت شده است."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(quorum_rule="fixed") | Q(quorum_count__gte=1),
+                name="body_fixed_quorum_has_count",
+                violation_error_message=_("برای حد نصاب «تعداد معین»، تعداد را وارد کنید."),
+            ),
+            models.CheckConstraint(
+                condition=Q(private_members_min__isnull=True)
+                | Q(private_members_max__isnull=True)
+                | Q(private_members_min__lte=F("private_members_max")),
+                name="body_private_min_le_max",
+                violation_error_message=_("حداقل اعضای بخش خصوصی نباید از حداکثر آن بیشتر باشد."),
+            ),
+        ]
+        permissions = [
+            ("manage_body", _("اداره امور رکن (دبیرخانه)")),
+            ("chair_body", _("ریاست رکن (تأیید صورتجلسه)")),
+            ("view_body_records", _("مشاهده جلسات و اسناد رکن")),
+            ("view_everything", _("مشاهده همه ارکان و اسناد (دفتر استاندار)")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalize_for_search(f"{self.name} {self.short_name}")
+        super().save(*args, **kwargs)
+
+
+class SeatRole(models.TextChoices):
+    CHAIR = "chair", _("رئیس")
+    VICE_CHAIR = "vice_chair", _("نایب‌رئیس")
+    SECRETARY = "secretary", _("دبیر")
+    VICE_CHAIR_SECRETARY = "vice_chair_secretary", _("نایب‌رئیس و دبیر")
+    MEMBER = "member", _("عضو")
+
+
+class SeatKind(models.TextChoices):
+    BY_POST = "by_post", _("حقوقی (به اعتبار سمت)")
+    BY_AGENCY = "by_agency", _("حقوقی (نماینده دستگاه)")
+    NOMINATED = "nominated", _("حقیقی (با پیشنهاد و تأیید)")
+
+
+class Seat(TimeStampedModel):
+    """A place in a body, filled through a post, an agency's representative or a nomination."""
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("رکن"), on_delete=models.CASCADE, related_name="seats"
+    )
+    order = models.PositiveSmallIntegerField(_("ردیف"))
+    title = models.CharField(
+        _("عنوان جایگاه"), max_length=300, validators=[validate_no_bidi_controls]
+    )
+    role = models.CharField(_("نقش"), max_length=30, choices=SeatRole, default=SeatRole.MEMBER)
+    kind = models.CharField(_("نوع عضویت"), max_length=20, choices=SeatKind)
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("سمت"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seats",
+        help_text=_("برای جایگاه حقوقی به اعتبار سمت."),
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("دستگاه"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seats",
+        help_text=_("برای جایگاهی که دستگاه نماینده‌اش را معرفی می‌کند."),
+    )
+    persons_count = models.PositiveSmallIntegerField(_("تعداد نفرات"), default=1)
+    proposed_by = models.ForeignKey(
+        Position,
+        verbose_name=_("به پیشنهاد"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposes_seats",
+    )
+    approved_by = models.ForeignKey(
+        Position,
+        verbose_name=_("با تأیید"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approves_seats",
+    )
+    sector = models.CharField(
+        _("بخش"),
+        max_length=10,
+        blank=True,
+        help_text=_("برای جایگاهی که بخش آن از پیش معلوم است؛ وگرنه از دستگاه عضو خوانده می‌شود."),
+    )
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    class Meta:
+        ordering = ["body", "order"]
+        verbose_name = _("جایگاه")
+        verbose_name_plural = _("جایگاه‌ها")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "order"],
+                name="seat_order_unique",
+                violation_error_message=_("این رکن جایگاهی با همین ردیف دارد."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="by_post") | Q(position__isnull=False),
+                name="seat_by_post_has_position",
+                violation_error_message=_("برای جایگاه به اعتبار سمت، سمت را انتخاب کنید."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="by_agency") | Q(agency__isnull=False),
+                name="seat_by_agency_has_agency",
+                violation_error_message=_("برای جایگاه نماینده دستگاه، دستگاه را انتخاب کنید."),
+            ),
+            models.CheckConstraint(
+                condition=Q(persons_count__gte=1),
+                name="seat_persons_count_positive",
+                violation_error_message=_("تعداد نفرات جایگاه دست‌کم یک است."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} — {self.order}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalize_for_search(self.title)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_chair(self) -> bool:
+        return self.role == SeatRole.CHAIR
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.role in {SeatRole.SECRETARY, SeatRole.VICE_CHAIR_SECRETARY}
+
+
+class Membership(TimeStampedModel):
+    """A named person in a seat for a period, with the proposal and approval records."""
+
+    seat = models.ForeignKey(
+        Seat, verbose_name=_("جایگاه"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("شخص"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    start_date = JalaliDateField(_("تاریخ شروع"))
+    end_date = JalaliDateField(
+        _("تاریخ پایان"), null=True, blank=True, help_text=_("نخستین روزی که دیگر عضو نیست.")
+    )
+    proposal_letter_number = models.CharField(_("شماره نامه پیشنهاد"), max_length=50, blank=True)
+    proposal_letter_date = JalaliDateField(_("تاریخ نامه پیشنهاد"), null=True, blank=True)
+    approval_letter_number = models.CharField(_("شماره نامه تأیید"), max_length=50, blank=True)
+    approval_letter_date = JalaliDateField(_("تاریخ نامه تأیید"), null=True, blank=True)
+    appointment_letter_number = models.CharField(_("شماره حکم عضویت"), max_length=50, blank=True)
+    appointment_letter_date = JalaliDateField(_("تاریخ حکم عضویت"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["seat", "-start_date"]
+        verbose_name = _("عضویت")
+        verbose_name_plural = _("عضویت‌ها")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),
+                name="membership_end_after_start",
+                violation_error_message=_("تاریخ پایان باید بعد از تاریخ شروع باشد."),
+            ),
+            models.UniqueConstraint(
+                fields=["seat", "person"],
+                condition=Q(end_date__isnull=True),
+                name="membership_one_open_per_person_and_seat",
+                violation_error_message=_("این شخص هم‌اکنون عضو همین جایگاه است."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.seat.title}"
+
+
+class BodyUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("مجوز کاربر بر رکن")
+        verbose_name_plural = _("مجوزهای کاربران بر ارکان")
+
+
+class BodyGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("مجوز گروه بر رکن")
+        verbose_name_plural = _("مجوزهای گروه‌ها بر ارکان")

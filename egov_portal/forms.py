@@ -1,0 +1,72 @@
+"""Form fields shared by every app: Jalali dates and normalised Persian text."""
+
+from __future__ import annotations
+
+import jdatetime
+from django import forms
+from django.core import validators
+from django_jalali import forms as jforms
+
+from egov_portal.jalali import parse_jalali_date, to_jalali
+from egov_portal.persian import normalize_text, to_persian_digits
+
+
+class JalaliDateInput(jforms.jDateInput):
+    """A text input showing «۱۴۰۳/۰۱/۱۵»; typing accepts any digits and ``/`` or ``-``."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        final = {"placeholder": "۱۴۰۳/۰۱/۱۵", "inputmode": "numeric", "autocomplete": "off"}
+        final.update(attrs or {})
+        super().__init__(attrs=final)
+
+    def format_value(self, value):
+        if isinstance(value, jdatetime.date | jdatetime.datetime) or hasattr(value, "isoformat"):
+            jalali = to_jalali(value)
+            return to_persian_digits(jalali.strftime("%Y/%m/%d")) if jalali else ""
+        return value
+
+
+class JalaliDateField(jforms.jDateField):
+    """A Jalali date from any digit script, with Persian errors for impossible dates
+    (30 Esfand of a common year) and for Gregorian years typed by mistake."""
+
+    widget = JalaliDateInput
+
+    def to_python(self, value):
+        if value in validators.EMPTY_VALUES:
+            return None
+        if isinstance(value, jdatetime.datetime):
+            return value.date()
+        if isinstance(value, jdatetime.date):
+            return value
+        return parse_jalali_date(value)
+
+
+class PersianCharField(forms.CharField):
+    """Text normalised on input (ي→ی, ك→ک, spaces) before validation."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_text(value) if value else value
+
+
+class NationalCodeField(forms.CharField):
+    """An Iranian national code typed with any digits, spaces or dashes."""
+
+    def to_python(self, value):
+        from egov_portal.validators import normalize_national_code
+
+        value = super().to_python(value)
+        return normalize_national_code(value) if value else value
+
+
+class MobileField(forms.CharField):
+    """A mobile number in any common form, stored as ``09xxxxxxxxx``."""
+
+    def to_python(self, value):
+        from egov_portal.validators import normalize_mobile
+
+        value = super().to_python(value)
+        return normalize_mobile(value) if value else value

@@ -1,0 +1,54 @@
+"""Cross-cutting models: the timestamped base, the year's slogan and page view counters."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_SLOGAN = "دولت و ملت همدلی و همزبانی"
+
+
+class TimeStampedModel(models.Model):
+    """Creation and last-change times, kept as aware UTC datetimes."""
+
+    created_at = models.DateTimeField(_("زمان ایجاد"), auto_now_add=True, editable=False)
+    updated_at = models.DateTimeField(_("زمان آخرین ویرایش"), auto_now=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Slogan(TimeStampedModel):
+    """The slogan of a Jalali year, shown in the footer of every page."""
+
+    year = models.PositiveIntegerField(_("سال (شمسی)"), unique=True)
+    text = models.CharField(_("شعار سال"), max_length=200)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("شعار سال")
+        verbose_name_plural = _("شعارهای سال")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1300, year__lte=1500),
+                name="slogan_year_is_jalali",
+                violation_error_message=_("سال را به تقویم شمسی بین ۱۳۰۰ و ۱۵۰۰ وارد کنید."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.text}"
+
+
+class PageCounter(models.Model):
+    """How many times a public page has been viewed."""
+
+    key = models.CharField(_("صفحه"), max_length=100, unique=True)
+    views = models.PositiveBigIntegerField(_("تعداد بازدید"), default=0)
+
+    class Meta:
+        verbose_name = _("شمارنده بازدید")
+        verbose_name_plural = _("شمارنده‌های بازدید")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.views}"

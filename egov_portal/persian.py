@@ -1,0 +1,211 @@
+"""Persian text helpers: digits, normalisation, abjad labels, ordinals, bidi checks.
+
+Pure functions with no Django dependency, so they can be used from models, forms,
+templates and management commands alike.
+"""
+
+import re
+import unicodedata
+
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+LATIN_DIGITS = "0123456789"
+
+_TO_PERSIAN = str.maketrans(LATIN_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
+_TO_LATIN = str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2)
+
+ZWNJ = "\u200c"
+TATWEEL = "\u0640"
+
+# Arabic letter forms mapped to their Persian counterparts (for storage).
+_STORAGE_MAP = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", TATWEEL: None})
+_HORIZONTAL_SPACE_RE = re.compile(r"[ \t\u00a0]+")
+
+# Extra folding used only for search keys.
+_SEARCH_MAP = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "ٱ": "ا",
+        "ؤ": "و",
+        "ۀ": "ه",
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\ufeff": None,
+    }
+)
+_DIACRITICS_RE = re.compile("[\u064b-\u065f\u0670]")
+_WHITESPACE_RE = re.compile(r"\s+")
+
+ABJAD_LETTERS: tuple[str, ...] = (
+    "الف",
+    "ب",
+    "ج",
+    "د",
+    "ه",
+    "و",
+    "ز",
+    "ح",
+    "ط",
+    "ی",
+    "ک",
+    "ل",
+    "م",
+    "ن",
+    "س",
+    "ع",
+    "ف",
+    "ص",
+    "ق",
+    "ر",
+    "ش",
+    "ت",
+    "ث",
+    "خ",
+    "ذ",
+    "ض",
+    "ظ",
+    "غ",
+)
+
+# Embedding (LRE, RLE), pop (PDF), override (LRO, RLO) and isolate (LRI, RLI, FSI, PDI)
+# controls. The plain marks LRM/RLM (U+200E/U+200F) are harmless and deliberately allowed.
+BIDI_CONTROL_CHARS: frozenset[str] = frozenset(
+    [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]
+)
+
+_ONES = ("صفر", "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه")
+_TEENS = (
+    "ده",
+    "یازده",
+    "دوازده",
+    "سیزده",
+    "چهارده",
+    "پانزده",
+    "شانزده",
+    "هفده",
+    "هجده",
+    "نوزده",
+)
+_TENS = ("", "", "بیست", "سی", "چهل", "پنجاه", "شصت", "هفتاد", "هشتاد", "نود")
+_HUNDREDS = (
+    "",
+    "صد",
+    "دویست",
+    "سیصد",
+    "چهارصد",
+    "پانصد",
+    "ششصد",
+    "هفتصد",
+    "هشتصد",
+    "نهصد",
+)
+
+
+def to_persian_digits(value: object) -> str:
+    """Return ``str(value)`` with Latin and Arabic-Indic digits as Persian digits."""
+    if value is None:
+        return ""
+    return str(value).translate(_TO_PERSIAN)
+
+
+def to_latin_digits(text: str) -> str:
+    """Return ``text`` with Persian and Arabic-Indic digits as ASCII digits."""
+    return str(text).translate(_TO_LATIN)
+
+
+def normalize_text(text: str) -> str:
+    """Normalise user input for storage.
+
+    NFC composition; Arabic yeh (ي/ى) -> ی and kaf (ك) -> ک; tatweel removed; runs of
+    spaces/tabs collapsed to one space (newlines kept); leading/trailing whitespace
+    stripped. ZWNJ and ة are kept.
+    """
+    text = unicodedata.normalize("NFC", str(text)).translate(_STORAGE_MAP)
+    return _HORIZONTAL_SPACE_RE.sub(" ", text).strip()
+
+
+def normalize_for_search(text: str) -> str:
+    """Build a search key so spelling variants compare equal.
+
+    «نایبرئیس», «نايب رئيس» and «نایب‌رئیس» all give the same key. On top of
+    :func:`normalize_text`:
+
+    * ZWNJ, all whitespace and the other zero-width characters (U+200B, U+200D, U+FEFF)
+      are removed, so joined, spaced and half-spaced compounds match;
+    * Arabic diacritics (U+064B–U+065F, U+0670) are removed;
+    * أ/إ/ٱ -> ا, ؤ -> و and ۀ -> ه (the hamza of ۀ is a diacritic in decomposed text);
+    * آ and ئ are kept: they are distinct letters (ئ appears in every spelling of «رئیس»);
+    * digits become ASCII and the text is casefolded (for Latin-script words).
+    """
+    text = normalize_text(text).translate(_SEARCH_MAP)
+    text = _DIACRITICS_RE.sub("", text)
+    text = _WHITESPACE_RE.sub("", text)
+    return to_latin_digits(text).casefold()
+
+
+def abjad_label(n: int) -> str:
+    """Abjad label for item ``n``: 1 «الف», 3 «ج», 28 «غ», 29 «الف۱», 30 «ب۱», …"""
+    if n < 1:
+        raise ValueError("abjad_label() needs n >= 1")
+    cycle, index = divmod(n - 1, len(ABJAD_LETTERS))
+    letter = ABJAD_LETTERS[index]
+    return letter + to_persian_digits(cycle) if cycle else letter
+
+
+def contains_bidi_controls(text: str) -> bool:
+    """True if ``text`` contains a bidi embedding, override or isolate control."""
+    return any(ch in BIDI_CONTROL_CHARS for ch in str(text))
+
+
+def _words_below_1000(n: int) -> list[str]:
+    parts: list[str] = []
+    hundreds, rest = divmod(n, 100)
+    if hundreds:
+        parts.append(_HUNDREDS[hundreds])
+    if 10 <= rest < 20:
+        parts.append(_TEENS[rest - 10])
+    else:
+        tens, ones = divmod(rest, 10)
+        if tens:
+            parts.append(_TENS[tens])
+        if ones:
+            parts.append(_ONES[ones])
+    return parts
+
+
+def number_to_words_fa(n: int) -> str:
+    """Persian cardinal words for 0 <= n <= 999999, e.g. 121 «صد و بیست و یک»."""
+    if not 0 <= n <= 999_999:
+        raise ValueError("number_to_words_fa() supports 0..999999")
+    if n == 0:
+        return _ONES[0]
+    thousands, rest = divmod(n, 1000)
+    parts: list[str] = []
+    if thousands:
+        prefix = " و ".join(_words_below_1000(thousands)) if thousands > 1 else ""
+        parts.append(f"{prefix} هزار".strip())
+    parts.extend(_words_below_1000(rest))
+    return " و ".join(parts)
+
+
+def ordinal_fa(n: int) -> str:
+    """Persian ordinal as in «جلسه ششم»: 1 «اول», 21 «بیست و یکم», 30 «سی‌ام».
+
+    Words up to 999999; larger numbers fall back to Persian digits + «ام».
+    """
+    if n < 1:
+        raise ValueError("ordinal_fa() needs n >= 1")
+    if n == 1:
+        return "اول"
+    if n > 999_999:
+        return to_persian_digits(n) + "ام"
+    head, _, last = number_to_words_fa(n).rpartition(" ")
+    if last == "سه":
+        last = "سوم"
+    elif last == "سی":
+        last = "سی" + ZWNJ + "ام"
+    else:
+        last += "م"
+    return f"{head} {last}" if head else last

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+admin.site.site_header = "درگاه کارگروه توسعه دولت الکترونیک"
+admin.site.site_title = "مدیریت درگاه"
+admin.site.index_title = "مدیریت ساختار، اشخاص و حساب‌ها"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("members.urls")),
+    path("", include("committees.urls")),
+]

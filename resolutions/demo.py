@@ -1,0 +1,209 @@
+"""Demo data for a fresh installation: plausible people in the posts and one account per role.
+
+Every person here is fictional. Run after ``load_structure``; running it again changes
+nothing but the demo passwords.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jdatetime
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from committees.models import Body, BodyKind, Membership, Seat
+from committees.services import body_secretariat_grant, governor_office_grant, membership_create
+from egov_portal.upsert import upsert
+from members.models import Agency, Person, Position, PositionHolding
+from members.services import (
+    agency_it_manager_grant,
+    position_holding_create,
+    user_account_for_person,
+)
+
+DEMO_AGENCIES_FILE = (
+    Path(__file__).resolve().parent.parent / "members" / "data" / "demo_agencies.tsv"
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    person: str
+
+
+def national_code(stem: str) -> str:
+    """A valid national code made from a nine-digit stem (its check digit appended)."""
+    total = sum(int(d) * (10 - i) for i, d in enumerate(stem))
+    r = total % 11
+    return stem + str(r if r < 2 else 11 - r)
+
+
+def _j(y: int, m: int, d: int) -> jdatetime.date:
+    return jdatetime.date(y, m, d)
+
+
+# (key, first name, last name, title, agency name or key, stem for the national code, mobile)
+PEOPLE = [
+    ("governor_old", "علی", "رضایی", "دکتر", "governorate", "012345678", "09111000001"),
+    ("governor", "محمدرضا", "کریمی", "دکتر", "governorate", "012345679", "09111000002"),
+    ("deputy", "حسین", "نوروزی", "مهندس", "governorate", "012345680", "09111000003"),
+    ("dg_ict", "مهدی", "صالحی", "مهندس", "ict", "012345681", "09111000004"),
+    ("dg_finance", "فاطمه", "احمدی", "", "finance", "012345682", "09111000005"),
+    ("mayor", "رضا", "موسوی", "", "municipality", "012345683", "09111000006"),
+    ("dg_gov_it", "جواد", "هاشمی", "سید", "governorate_it", "012345684", "09111000007"),
+    ("telecom_ceo", "مریم", "قاسمی", "مهندس", "telecom", "012345685", "09111000008"),
+    (
+        "it_education",
+        "زهرا",
+        "کاظمی",
+        "مهندس",
+        "اداره کل آموزش و پرورش",
+        "012345686",
+        "09111000009",
+    ),
+    ("it_water", "امیر", "جعفری", "مهندس", "شرکت آب و فاضلاب", "012345687", "09111000010"),
+    ("expert", "نرگس", "یوسفی", "دکتر", "دانشگاه گیلان", "012345688", "09111000011"),
+    ("guild_rep", "بهروز", "ملکی", "", "computer_guild", "012345689", "09111000012"),
+    ("secretary", "سمیه", "رحیمی", "", "ict", "012345690", "09111000013"),
+    ("office", "علیرضا", "صادقی", "", "governorate", "012345691", "09111000014"),
+    ("sec_expert1", "کاوه", "اکبری", "مهندس", "افتا", "012345692", "09111000015"),
+    ("sec_expert2", "لیلا", "مرادی", "مهندس", "ict", "012345693", "09111000016"),
+    (
+        "sec_expert3",
+        "پویا",
+        "نیک‌نام",
+        "مهندس",
+        "شرکت خدمات انفورماتیک نمونه",
+        "012345694",
+        "09111000017",
+    ),
+]
+
+# Who holds which post, from when (post key, person key, start, end, letter number).
+HOLDINGS = [
+    ("governor", "governor_old", _j(1400, 7, 1), _j(1403, 6, 20), "12345/1400"),
+    ("governor", "governor", _j(1403, 6, 20), None, "45678/1403"),
+    ("deputy_economic", "deputy", _j(1402, 3, 1), None, "3310/1402"),
+    ("dg_ict", "dg_ict", _j(1401, 11, 15), None, "9021/1401"),
+    ("dg_finance", "dg_finance", _j(1402, 8, 1), None, "7712/1402"),
+    ("mayor", "mayor", _j(1400, 9, 10), None, "1188/1400"),
+    ("dg_governorate_it", "dg_gov_it", _j(1401, 2, 1), None, "2045/1401"),
+    ("telecom_ceo", "telecom_ceo", _j(1403, 1, 25), None, "603/1403"),
+    # The head of the banks' coordination council is left vacant, to show a vacant seat.
+]
+
+# Named members of nominated and agency seats: (body key, seat order, person key, start).
+MEMBERSHIPS = [
+    ("working_group", 7, "it_education", _j(1403, 8, 1)),
+    ("working_group", 7, "it_water", _j(1403, 8, 1)),
+    ("working_group", 10, "expert", _j(1403, 9, 1)),
+    ("working_group", 11, "guild_rep", _j(1403, 9, 1)),
+    ("steering", 2, "dg_gov_it", _j(1401, 3, 1)),
+    ("steering", 3, "dg_ict", _j(1401, 12, 1)),
+    ("sub_security", 1, "sec_expert1", _j(1403, 10, 1)),
+    ("sub_security", 1, "sec_expert2", _j(1403, 10, 1)),
+    ("sub_security", 1, "sec_expert3", _j(1403, 10, 1)),
+]
+
+ACCOUNTS = [
+    DemoAccount("admin", "مدیر سامانه (همه امور در پنل مدیریت)", ""),
+    DemoAccount("secretary", "دبیرخانه کارگروه و کمیته راهبری", "secretary"),
+    DemoAccount("chair", "رئیس کارگروه (استاندار)", "governor"),
+    DemoAccount("member", "عضو کارگروه", "dg_finance"),
+    DemoAccount("itmanager", "مدیر فناوری اطلاعات آموزش و پرورش", "it_education"),
+    DemoAccount("itmanager2", "مدیر فناوری اطلاعات آب و فاضلاب", "it_water"),
+    DemoAccount("governor_office", "دفتر استاندار", "office"),
+]
+
+
+def _bodies_by_key() -> dict[str, Body]:
+    from committees import structure as S
+
+    bodies = {b.name: b for b in Body.objects.exclude(kind=BodyKind.NATIONAL)}
+    keys = {
+        "working_group": S.WORKING_GROUP["name"],
+        "steering": S.STEERING_COMMITTEE["name"],
+        **{key: name for key, name, _prefix in S.SUBCOMMITTEES},
+    }
+    return {key: bodies[name] for key, name in keys.items() if name in bodies}
+
+
+@transaction.atomic
+def demo_seed(*, password: str, province: str = "گیلان", capital: str = "رشت") -> list[DemoAccount]:
+    """Fill the loaded structure with fictional people and create the demo accounts."""
+    from committees import structure as S
+
+    fill = {"province": province, "capital": capital}
+    agencies = {a.name: a for a in Agency.objects.all()}
+    for line in DEMO_AGENCIES_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            name, sector = line.split("\t")
+            agencies[name], _state = upsert(Agency, {"name": name}, {"sector": sector.strip()})
+    agency_keys = {key: agencies[name.format(**fill)] for key, name, *_rest in S.AGENCIES}
+    people: dict[str, Person] = {}
+    for key, first, last, title, agency, stem, mobile in PEOPLE:
+        people[key], _state = upsert(
+            Person,
+            {"national_code": national_code(stem)},
+            {
+                "first_name": first,
+                "last_name": last,
+                "title": title,
+                "mobile": mobile,
+                "email": f"{key.replace('_', '.')}@example.ir",
+                "agency": agency_keys.get(agency) or agencies[agency],
+            },
+        )
+    positions = {
+        key: Position.objects.get(agency=agency_keys[agency_key], title=title)
+        for key, agency_key, title in S.POSITIONS
+    }
+    for post, person, start, end, letter in HOLDINGS:
+        if not PositionHolding.objects.filter(position=positions[post], start_date=start).exists():
+            position_holding_create(
+                position=positions[post],
+                person=people[person],
+                start_date=start,
+                end_date=end,
+                letter_number=letter,
+                letter_date=start,
+                end_current=True,
+            )
+    bodies = _bodies_by_key()
+    for body_key, order, person, start in MEMBERSHIPS:
+        seat = Seat.objects.get(body=bodies[body_key], order=order)
+        if not Membership.objects.filter(seat=seat, person=people[person]).exists():
+            membership_create(
+                seat=seat,
+                person=people[person],
+                start_date=start,
+                proposal_letter_number=f"{order}{start.month:02d}/{start.year}",
+                proposal_letter_date=start,
+                approval_letter_number=f"{order}{start.month:02d}/{start.year}/ت",
+                approval_letter_date=start,
+            )
+
+    users = {"admin": _admin_account(password)}
+    for account in ACCOUNTS[1:]:
+        users[account.username] = user_account_for_person(
+            person=people[account.person], username=account.username, password=password
+        )
+    for key in ("working_group", "steering"):
+        body_secretariat_grant(body=bodies[key], user=users["secretary"])
+    governor_office_grant(user=users["governor_office"])
+    agency_it_manager_grant(agency=agencies["اداره کل آموزش و پرورش"], user=users["itmanager"])
+    agency_it_manager_grant(agency=agencies["شرکت آب و فاضلاب"], user=users["itmanager2"])
+    return ACCOUNTS
+
+
+def _admin_account(password: str):
+    user, _created = get_user_model().objects.get_or_create(username="admin")
+    user.is_staff = user.is_superuser = user.is_active = True
+    user.first_name, user.last_name = "مدیر", "سامانه"
+    user.set_password(password)
+    user.save()
+    return user

@@ -1,0 +1,104 @@
+"""Every URL pattern × every persona, with the status each must get.
+
+A new URL pattern without a row here fails ``test_matrix_covers_every_url_pattern``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from committees.models import Body, BodyKind
+from members.models import Agency
+from tests.conftest import PERSONAS, client_for
+
+ALL_200 = dict.fromkeys(PERSONAS, 200)
+SIGNED_IN_200 = {**dict.fromkeys(PERSONAS, 200), "anonymous": 302}
+
+
+def _working_group_pk() -> int:
+    return Body.objects.get(kind=BodyKind.WORKING_GROUP, jurisdiction="گیلان").pk
+
+
+def _agency_pk() -> int:
+    return Agency.objects.get(name="اداره کل آموزش و پرورش").pk
+
+
+# url name -> (method, kwargs maker, {persona: expected status})
+MATRIX = {
+    "committees:structure": ("get", dict, ALL_200),
+    "committees:structure_print": ("get", dict, ALL_200),
+    "committees:body_detail": ("get", lambda: {"pk": _working_group_pk()}, ALL_200),
+    "committees:agency_detail": ("get", lambda: {"pk": _agency_pk()}, ALL_200),
+    "committees:home": ("get", dict, SIGNED_IN_200),
+    "members:agency_list": ("get", dict, ALL_200),
+    "login": ("get", dict, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
+    "logout": ("post", dict, dict.fromkeys(PERSONAS, 302)),
+}
+
+# The admin site guards itself; its URLs are checked model by model below.
+SELF_GUARDED_NAMESPACES = {"admin"}
+
+
+def _url_names(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_matrix_covers_every_url_pattern():
+    names = {
+        n
+        for n in _url_names(get_resolver().url_patterns)
+        if n.split(":")[0] not in SELF_GUARDED_NAMESPACES
+    }
+    assert names - set(MATRIX) == set(), "add these URL patterns to the permission matrix"
+    assert set(MATRIX) - names == set(), "these matrix rows name no URL pattern"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+@pytest.mark.django_db
+def test_permission_matrix(url_name, persona):
+    method, kwargs, expected = MATRIX[url_name]
+    response = getattr(client_for(persona), method)(reverse(url_name, kwargs=kwargs()))
+    assert response.status_code == expected[persona]
+
+
+def _admin_urls() -> list[str]:
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        opts = model._meta
+        urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    return urls
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "admin"])
+def test_admin_refuses_everyone_but_administrators(persona):
+    client = client_for(persona)
+    for url in _admin_urls():
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_admin_lists_every_model_for_the_administrator():
+    client = client_for("admin")
+    for url in _admin_urls():
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_every_project_model_is_in_the_admin():
+    ours = {"egov_portal", "members", "committees", "resolutions"}
+    models = {m for m in apps.get_models() if m._meta.app_label in ours}
+    assert models - set(admin.site._registry) == set()
