@@ -6,7 +6,6 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= egov_portal.settings
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format check-system venv install install-dev migrate demo serve \
@@ -44,6 +43,7 @@ install-dev: venv $(VENV)/.dev
 # --- running -----------------------------------------------------------------
 run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py collectstatic --no-input -v0
 	DEBUG=1 $(PY) manage.py load_structure
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Serving the portal on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
@@ -64,10 +64,10 @@ format: install-dev
 test: install-dev lint
 	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 bench: install-dev
-	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(PY) -m benchmarks.run
+	$(PY) -m tests.benchmarks.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov staticfiles

@@ -26,7 +26,7 @@ from tests.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium-missing")
+CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -144,10 +144,8 @@ def test_visitor_reads_structure_and_chair_signs_in(gilan, live_server, browser_
     page.goto(base + "/accounts/login/")
     page.locator("#id_username").fill("chair")
     page.locator("#id_password").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("#id_password").press("Enter")
-    page.wait_for_load_state("networkidle")
-    assert urlsplit(page.url).path == "/me/", page.url
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(base + "/me/", wait_until="networkidle")
     expect(page.get_by_test_id("home-title")).to_be_visible()
     expect(page.get_by_test_id("my-bodies")).to_contain_text(WORKING_GROUP)
     expect(page.locator("header").get_by_role("button", name="خروج")).to_be_visible()

@@ -18,5 +18,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, province: str, capital: str, **options):
         counts = structure_load(province=province.strip(), capital=capital.strip())
+        if options["verbosity"] < 1:
+            return
         summary = "، ".join(f"{label}: {n}" for label, n in counts.items()) or "بدون تغییر"
         self.stdout.write(self.style.SUCCESS(f"ساختار استان {province} بارگذاری شد ({summary})."))
