@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,15 @@ class LegalBasis(TimeStampedModel):
         blank=True,
         related_name="children",
         help_text=_("مبنای بالادستی که این مصوبه به استناد آن صادر شده است."),
+    )
+    meeting = models.ForeignKey(
+        "committees.Meeting",
+        verbose_name=_("جلسه تصویب"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legal_bases",
+        help_text=_("برای مصوبه‌ای از ارکان همین درگاه: جلسه‌ای که آن را تصویب کرد."),
     )
 
     class Meta:
@@ -342,3 +353,320 @@ class BodyGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("مجوز گروه بر رکن")
         verbose_name_plural = _("مجوزهای گروه‌ها بر ارکان")
+
+
+class MeetingState(models.TextChoices):
+    DRAFT = "draft", _("پیش‌نویس")
+    SCHEDULED = "scheduled", _("دعوت‌شده")
+    HELD = "held", _("برگزارشده")
+    IN_REVIEW = "in_review", _("صورتجلسه در بررسی")
+    APPROVED = "approved", _("صورتجلسه تأییدشده")
+    POSTPONED = "postponed", _("به تعویق افتاده")
+    CANCELLED = "cancelled", _("لغوشده")
+
+
+class FrozenError(PermissionDenied):
+    """Raised when something tries to change a record of approved minutes."""
+
+
+class FrozenWhenApproved(models.Model):
+    """Refuses saving or deleting a row that belongs to approved minutes.
+
+    The database trigger on PostgreSQL (migration ``committees/0004``) says the same for raw
+    SQL; this guard speaks for every Python path (forms, admin, services, shell).
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._frozen_in_database():
+            raise FrozenError(_("صورتجلسه تأیید شده است و هیچ بخشی از آن تغییر نمی‌کند."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._frozen_in_database():
+            raise FrozenError(_("صورتجلسه تأیید شده است و هیچ بخشی از آن حذف نمی‌شود."))
+        return super().delete(*args, **kwargs)
+
+    def meeting_id_for_freeze(self) -> int | None:
+        return getattr(self, "meeting_id", None)
+
+    def _frozen_in_database(self) -> bool:
+        meeting_id = self.meeting_id_for_freeze()
+        if not meeting_id:
+            return False
+        return Meeting.objects.filter(pk=meeting_id, state=MeetingState.APPROVED).exists()
+
+
+class Meeting(TimeStampedModel):
+    """A meeting of a body, numbered per body (جلسه ششم)."""
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("رکن"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    number = models.PositiveSmallIntegerField(_("شماره جلسه"))
+    starts_at = models.DateTimeField(_("زمان شروع"))
+    ends_at = models.DateTimeField(_("زمان پایان"), null=True, blank=True)
+    place = models.CharField(_("مکان"), max_length=200, validators=[validate_no_bidi_controls])
+    online_link = models.URLField(_("پیوند جلسه برخط"), blank=True)
+    state = models.CharField(
+        _("وضعیت"), max_length=20, choices=MeetingState, default=MeetingState.DRAFT
+    )
+    state_reason = models.TextField(_("علت تعویق یا لغو"), blank=True)
+    quorum_met = models.BooleanField(_("حد نصاب"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("عمومی"), default=False, help_text=_("صورتجلسه تأییدشده برای عموم نمایش داده شود.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ایجادکننده"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("جلسه")
+        verbose_name_plural = _("جلسات")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "number"],
+                name="meeting_number_unique",
+                violation_error_message=_("این رکن جلسه‌ای با همین شماره دارد."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("زمان پایان جلسه باید بعد از زمان شروع باشد."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from egov_portal.persian import ordinal_fa
+
+        return _("جلسه %(ordinal)s %(body)s") % {
+            "ordinal": ordinal_fa(self.number),
+            "body": self.body,
+        }
+
+    @property
+    def title(self) -> str:
+        from egov_portal.persian import ordinal_fa
+
+        return _("جلسه %(ordinal)s") % {"ordinal": ordinal_fa(self.number)}
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state == MeetingState.APPROVED
+
+    def save(self, *args, **kwargs):
+        if self.pk and Meeting.objects.filter(pk=self.pk, state=MeetingState.APPROVED).exists():
+            raise FrozenError(_("صورتجلسه تأیید شده است و هیچ بخشی از آن تغییر نمی‌کند."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and Meeting.objects.filter(pk=self.pk, state=MeetingState.APPROVED).exists():
+            raise FrozenError(_("صورتجلسه تأیید شده است و هیچ بخشی از آن حذف نمی‌شود."))
+        return super().delete(*args, **kwargs)
+
+
+class AgendaItem(FrozenWhenApproved, TimeStampedModel):
+    """An item of a meeting's agenda, with the discussion the minutes record for it."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("جلسه"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    order = models.PositiveSmallIntegerField(_("ردیف"))
+    title = models.CharField(_("عنوان"), max_length=300, validators=[validate_no_bidi_controls])
+    description = models.TextField(_("شرح"), blank=True)
+    presenter = models.CharField(_("ارائه‌دهنده"), max_length=200, blank=True)
+    discussion = models.TextField(_("خلاصه مذاکرات"), blank=True)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("دستور جلسه")
+        verbose_name_plural = _("دستورهای جلسه")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def paper_upload_to(instance, filename: str) -> str:
+    import uuid
+
+    return f"papers/{instance.agenda_item.meeting_id}/{uuid.uuid4().hex}"
+
+
+class Paper(FrozenWhenApproved, TimeStampedModel):
+    """A document attached to an agenda item, stored privately and served through a view."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("دستور جلسه"), on_delete=models.CASCADE, related_name="papers"
+    )
+    file = models.FileField(_("پرونده"), upload_to=paper_upload_to, max_length=300)
+    original_name = models.CharField(_("نام پرونده"), max_length=255)
+    content_type = models.CharField(_("نوع"), max_length=100)
+    size = models.PositiveBigIntegerField(_("اندازه (بایت)"))
+    sha256 = models.CharField(_("چکیده SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agenda_item", "pk"]
+        verbose_name = _("پیوست")
+        verbose_name_plural = _("پیوست‌ها")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def meeting_id_for_freeze(self) -> int | None:
+        return (
+            AgendaItem.objects.filter(pk=self.agenda_item_id)
+            .values_list("meeting_id", flat=True)
+            .first()
+        )
+
+
+class RSVP(models.TextChoices):
+    PENDING = "pending", _("بی‌پاسخ")
+    ATTENDING = "attending", _("حضور می‌یابم")
+    NOT_ATTENDING = "not_attending", _("حضور نمی‌یابم")
+    SUBSTITUTE = "substitute", _("جانشین می‌فرستم")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("حاضر")
+    ABSENT = "absent", _("غایب")
+    EXCUSED = "excused", _("غایب با عذر")
+    SUBSTITUTE = "substitute", _("جانشین")
+
+
+class Invitation(FrozenWhenApproved, TimeStampedModel):
+    """An invitation of a seat holder to a meeting, his answer and his attendance."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("جلسه"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("مدعو"), on_delete=models.PROTECT, related_name="invitations"
+    )
+    seat = models.ForeignKey(
+        Seat,
+        verbose_name=_("جایگاه"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    sent_at = models.DateTimeField(_("زمان ارسال"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("زمان یادآوری"), null=True, blank=True)
+    rsvp = models.CharField(_("پاسخ"), max_length=20, choices=RSVP, default=RSVP.PENDING)
+    responded_at = models.DateTimeField(_("زمان پاسخ"), null=True, blank=True)
+    substitute_name = models.CharField(_("نام جانشین"), max_length=200, blank=True)
+    substitute_post = models.CharField(_("سمت جانشین"), max_length=200, blank=True)
+    attendance = models.CharField(_("حضور"), max_length=20, choices=AttendanceStatus, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "seat__order", "pk"]
+        verbose_name = _("دعوت‌نامه")
+        verbose_name_plural = _("دعوت‌نامه‌ها")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="invitation_once_per_person",
+                violation_error_message=_("این شخص پیش‌تر به این جلسه دعوت شده است."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.meeting}"
+
+    @property
+    def counts_for_quorum(self) -> bool:
+        return self.attendance in {AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE}
+
+
+class Guest(FrozenWhenApproved, TimeStampedModel):
+    """Someone present at a meeting who is not a member (مدعو)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("جلسه"), on_delete=models.CASCADE, related_name="guests"
+    )
+    name = models.CharField(_("نام"), max_length=200, validators=[validate_no_bidi_controls])
+    agency = models.CharField(_("دستگاه"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        verbose_name = _("مهمان")
+        verbose_name_plural = _("مهمانان")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Minutes(FrozenWhenApproved, TimeStampedModel):
+    """The minutes of a meeting (صورتجلسه): its review, approval and fingerprint."""
+
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("جلسه"), on_delete=models.CASCADE, related_name="minutes"
+    )
+    preamble = models.TextField(_("مقدمه"), blank=True)
+    review_deadline = models.DateTimeField(_("مهلت اظهارنظر"), null=True, blank=True)
+    sent_for_review_at = models.DateTimeField(_("زمان ارسال برای بررسی"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("زمان تأیید"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("تأییدکننده"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    letter_number = models.CharField(_("شماره صورتجلسه"), max_length=50, blank=True)
+    letter_date = JalaliDateField(_("تاریخ صورتجلسه"), null=True, blank=True)
+    fingerprint = models.CharField(_("اثر انگشت SHA-256"), max_length=64, blank=True, db_index=True)
+    canonical = models.TextField(_("متن متعارف امضاشده"), blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("صورتجلسه")
+        verbose_name_plural = _("صورتجلسه‌ها")
+
+    def __str__(self) -> str:
+        return _("صورتجلسه %(meeting)s") % {"meeting": self.meeting}
+
+
+class ReviewDecision(models.TextChoices):
+    CONFIRMED = "confirmed", _("تأیید")
+    COMMENTED = "commented", _("نظر دارم")
+
+
+class MinutesReview(TimeStampedModel):
+    """An attendee's confirmation of, or comment on, the draft minutes."""
+
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("صورتجلسه"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("شخص"), on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(_("نظر"), max_length=20, choices=ReviewDecision)
+    comment = models.TextField(_("توضیح"), blank=True)
+
+    class Meta:
+        ordering = ["minutes", "pk"]
+        verbose_name = _("بررسی صورتجلسه")
+        verbose_name_plural = _("بررسی‌های صورتجلسه")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "person"],
+                name="minutes_review_once_per_person",
+                violation_error_message=_("نظر این شخص پیش‌تر ثبت شده است."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_decision_display()}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from committees import views
+from committees import meeting_urls_calendar, meeting_urls_papers, views
 
 app_name = "committees"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("bodies/<int:pk>/", views.body_detail, name="body_detail"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("me/", views.home, name="home"),
+    *meeting_urls_calendar.urlpatterns,
+    *meeting_urls_papers.urlpatterns,
 ]

@@ -1,6 +1,7 @@
 """Every URL pattern × every persona, with the status each must get.
 
-A new URL pattern without a row here fails ``test_matrix_covers_every_url_pattern``.
+The rows live in ``tests/permission_rows/<area>.py`` (a ``ROWS`` dict each). A new URL
+pattern without a row fails ``test_matrix_covers_every_url_pattern``.
 """
 
 from __future__ import annotations
@@ -10,33 +11,10 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from committees.models import Body, BodyKind
-from members.models import Agency
 from tests.conftest import PERSONAS, client_for
+from tests.permission_rows import collect_rows
 
-ALL_200 = dict.fromkeys(PERSONAS, 200)
-SIGNED_IN_200 = {**dict.fromkeys(PERSONAS, 200), "anonymous": 302}
-
-
-def _working_group_pk() -> int:
-    return Body.objects.get(kind=BodyKind.WORKING_GROUP, jurisdiction="گیلان").pk
-
-
-def _agency_pk() -> int:
-    return Agency.objects.get(name="اداره کل آموزش و پرورش").pk
-
-
-# url name -> (method, kwargs maker, {persona: expected status})
-MATRIX = {
-    "committees:structure": ("get", dict, ALL_200),
-    "committees:structure_print": ("get", dict, ALL_200),
-    "committees:body_detail": ("get", lambda: {"pk": _working_group_pk()}, ALL_200),
-    "committees:agency_detail": ("get", lambda: {"pk": _agency_pk()}, ALL_200),
-    "committees:home": ("get", dict, SIGNED_IN_200),
-    "members:agency_list": ("get", dict, ALL_200),
-    "login": ("get", dict, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
-    "logout": ("post", dict, dict.fromkeys(PERSONAS, 302)),
-}
+MATRIX = collect_rows()
 
 # The admin site guards itself; its URLs are checked model by model below.
 SELF_GUARDED_NAMESPACES = {"admin"}

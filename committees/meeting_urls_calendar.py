@@ -1,0 +1,3 @@
+"""Calendar pages and iCal feeds (included by committees/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Agenda papers: upload and download (included by committees/urls.py)."""
+
+urlpatterns: list = []
