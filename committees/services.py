@@ -368,13 +368,16 @@ def invitees_on(meeting: Meeting) -> list[tuple[Seat, Person]]:
     return pairs
 
 
-def _notify_invitees(meeting: Meeting, *, kind: str) -> None:
-    from committees import notifications
+def _send_notices(invitation_ids: list[int], kind: str) -> None:
+    from committees.notifications import meeting_notice_send
 
+    meeting_notice_send(invitation_ids=invitation_ids, kind=kind)
+
+
+def _notify_invitees(meeting: Meeting, *, kind: str) -> None:
+    """E-mail and notify every invitee once the transaction has committed."""
     invitation_ids = list(meeting.invitations.values_list("pk", flat=True))
-    transaction.on_commit(
-        lambda: notifications.meeting_notice_send(invitation_ids=invitation_ids, kind=kind)
-    )
+    transaction.on_commit(lambda: _send_notices(invitation_ids, kind))
 
 
 @transaction.atomic
@@ -552,7 +555,7 @@ def attendance_record(
     )
     if meeting.starts_at > timezone.now() + datetime.timedelta(hours=12):
         raise ValidationError(_("حضور و غیاب را در روز جلسه ثبت کنید."), code="too_early")
-    invitations = {i.pk: i for i in meeting.invitations.select_for_update()}
+    invitations = {i.pk: i for i in meeting.invitations.order_by("pk").select_for_update()}
     unknown = set(statuses) - set(invitations)
     if unknown:
         raise ValidationError(_("فهرست مدعوان تغییر کرده است؛ صفحه را تازه کنید."), code="stale")
