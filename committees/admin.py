@@ -3,14 +3,21 @@ from guardian.admin import GuardedModelAdmin
 
 from committees.forms import MembershipForm
 from committees.models import (
+    AgendaItem,
     Body,
     BodyGroupObjectPermission,
     BodyUserObjectPermission,
+    Guest,
+    Invitation,
     LegalBasis,
+    Meeting,
     Membership,
+    Minutes,
+    MinutesReview,
+    Paper,
     Seat,
 )
-from egov_portal.admin import JalaliAdminMixin
+from egov_portal.admin import FrozenAdminMixin, JalaliAdminMixin
 
 
 @admin.register(LegalBasis)
@@ -62,3 +69,76 @@ class BodyObjectPermissionAdmin(admin.ModelAdmin):
     list_display = ("content_object", "permission", "__str__")
     list_select_related = ("content_object", "permission")
     autocomplete_fields = ("content_object",)
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ("order", "title", "presenter")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "starts_at", "place", "state", "is_public")
+    list_filter = ("state", "body", "is_public")
+    search_fields = ("place", "body__name")
+    autocomplete_fields = ("body",)
+    readonly_fields = ("created_by",)
+    list_select_related = ("body",)
+    inlines = [AgendaItemInline]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "meeting", "order", "presenter")
+    search_fields = ("title", "discussion")
+    list_select_related = ("meeting__body",)
+    raw_id_fields = ("meeting",)
+
+
+@admin.register(Paper)
+class PaperAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    list_display = ("original_name", "agenda_item", "content_type", "size", "created_at")
+    search_fields = ("original_name", "sha256")
+    readonly_fields = ("file", "content_type", "size", "sha256", "uploaded_by")
+    raw_id_fields = ("agenda_item",)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    list_display = ("person", "meeting", "rsvp", "attendance", "sent_at")
+    list_filter = ("rsvp", "attendance")
+    search_fields = ("person__last_name", "person__first_name")
+    list_select_related = ("person", "meeting__body")
+    raw_id_fields = ("meeting", "person", "seat")
+
+
+@admin.register(Guest)
+class GuestAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "agency", "meeting")
+    search_fields = ("name", "agency")
+    raw_id_fields = ("meeting",)
+
+
+@admin.register(Minutes)
+class MinutesAdmin(FrozenAdminMixin, JalaliAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "letter_number", "approved_at", "fingerprint")
+    search_fields = ("letter_number", "fingerprint")
+    readonly_fields = (
+        "approved_at",
+        "approved_by",
+        "fingerprint",
+        "canonical",
+        "sent_for_review_at",
+    )
+    raw_id_fields = ("meeting",)
+
+    def has_add_permission(self, request):
+        return False  # minutes come with their meeting
+
+
+@admin.register(MinutesReview)
+class MinutesReviewAdmin(admin.ModelAdmin):
+    list_display = ("person", "minutes", "decision", "created_at")
+    list_filter = ("decision",)
+    raw_id_fields = ("minutes", "person")

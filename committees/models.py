@@ -405,7 +405,9 @@ class Meeting(TimeStampedModel):
     body = models.ForeignKey(
         Body, verbose_name=_("رکن"), on_delete=models.PROTECT, related_name="meetings"
     )
-    number = models.PositiveSmallIntegerField(_("شماره جلسه"))
+    number = models.PositiveSmallIntegerField(
+        _("شماره جلسه"), help_text=_("صفر برای جلسه تاریخی‌ای که شماره‌اش معلوم نیست.")
+    )
     starts_at = models.DateTimeField(_("زمان شروع"))
     ends_at = models.DateTimeField(_("زمان پایان"), null=True, blank=True)
     place = models.CharField(_("مکان"), max_length=200, validators=[validate_no_bidi_controls])
@@ -445,17 +447,16 @@ class Meeting(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        from egov_portal.persian import ordinal_fa
-
-        return _("جلسه %(ordinal)s %(body)s") % {
-            "ordinal": ordinal_fa(self.number),
-            "body": self.body,
-        }
+        return f"{self.title} {self.body}"
 
     @property
     def title(self) -> str:
+        """«جلسه ششم», or «جلسه مورخ ۱۳۹۴/۰۲/۰۷» for a historical meeting of unknown number."""
+        from egov_portal.jalali import format_jalali_short
         from egov_portal.persian import ordinal_fa
 
+        if not self.number:
+            return _("جلسه مورخ %(date)s") % {"date": format_jalali_short(self.starts_at)}
         return _("جلسه %(ordinal)s") % {"ordinal": ordinal_fa(self.number)}
 
     @property

@@ -48,12 +48,16 @@ def _person(user) -> Person | None:
 
 def seats_held(*, person: Person, body: Body, on_date: datetime.date) -> list[Seat]:
     """The seats of ``body`` that ``person`` holds on ``on_date`` (two queries)."""
-    position_ids = PositionHolding.objects.filter(person=person, start_date__lte=on_date).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=on_date)
-    ).values("position_id")
-    member_seat_ids = Membership.objects.filter(person=person, start_date__lte=on_date).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=on_date)
-    ).values("seat_id")
+    position_ids = (
+        PositionHolding.objects.filter(person=person, start_date__lte=on_date)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on_date))
+        .values("position_id")
+    )
+    member_seat_ids = (
+        Membership.objects.filter(person=person, start_date__lte=on_date)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on_date))
+        .values("seat_id")
+    )
     return list(
         Seat.objects.filter(body=body).filter(
             Q(kind=SeatKind.BY_POST, position_id__in=position_ids) | Q(pk__in=member_seat_ids)

@@ -410,3 +410,110 @@ def user_home(*, user, on_date: datetime.date) -> dict:
         ),
         "reads_everything": user.is_superuser or user.has_perm("committees.view_everything"),
     }
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+def person_of(user) -> Person | None:
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+def invitation_of(*, user, meeting):
+    person = person_of(user)
+    if person is None:
+        return None
+    return meeting.invitations.filter(person=person).first()
+
+
+@dataclass(frozen=True)
+class Quorum:
+    present: int
+    members: int
+    required: int
+
+    @property
+    def met(self) -> bool:
+        return self.present >= self.required
+
+
+def quorum_preview(*, meeting, invitations) -> Quorum:
+    """The quorum as recorded so far (present and substitutes count)."""
+    from committees.services import quorum_required
+
+    invitations = list(invitations)
+    present = sum(1 for i in invitations if i.counts_for_quorum)
+    return Quorum(
+        present, len(invitations), quorum_required(body=meeting.body, members=len(invitations))
+    )
+
+
+def _order_moves(rows) -> list[tuple[object, str, str]]:
+    """Each row with the comma-separated id order that moving it up or down would give."""
+    ids = [r.pk for r in rows]
+    moves = []
+    for index, row in enumerate(rows):
+        up = down = ""
+        if index > 0:
+            swapped = ids[:]
+            swapped[index - 1], swapped[index] = swapped[index], swapped[index - 1]
+            up = ",".join(map(str, swapped))
+        if index < len(ids) - 1:
+            swapped = ids[:]
+            swapped[index + 1], swapped[index] = swapped[index], swapped[index + 1]
+            down = ",".join(map(str, swapped))
+        moves.append((row, up, down))
+    return moves
+
+
+def meeting_page(*, meeting, user, access) -> dict:
+    """Everything the meeting page shows; the meeting comes with its relations prefetched."""
+    from committees.models import AttendanceStatus, MeetingState
+
+    person = person_of(user)
+    invitations = list(meeting.invitations.all())
+    invitations.sort(key=lambda i: (i.seat.order if i.seat else 999, i.pk))
+    mine = next((i for i in invitations if person and i.person_id == person.pk), None)
+    attended = bool(
+        mine and mine.attendance in {AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE}
+    )
+    reviews = list(meeting.minutes.reviews.all())
+    my_review = next((r for r in reviews if person and r.person_id == person.pk), None)
+    agenda = list(meeting.agenda_items.all())
+    resolutions = sorted(meeting.resolutions.all(), key=lambda r: (r.order, r.pk))
+    state = meeting.state
+    manages = access.manages and not meeting.is_frozen
+    return {
+        "meeting": meeting,
+        "minutes": meeting.minutes,
+        "access": access,
+        "can_manage": manages,
+        "agenda": _order_moves(agenda) if manages else [(item, "", "") for item in agenda],
+        "invitations": invitations,
+        "guests": list(meeting.guests.all()),
+        "quorum": quorum_preview(meeting=meeting, invitations=invitations)
+        if state not in {MeetingState.DRAFT}
+        else None,
+        "resolutions": _order_moves(resolutions) if manages else [(r, "", "") for r in resolutions],
+        "reviews": reviews,
+        "my_invitation": mine,
+        "my_review": my_review,
+        "can_rsvp": bool(mine) and state in {MeetingState.SCHEDULED, MeetingState.POSTPONED},
+        "can_review": attended and state == MeetingState.IN_REVIEW,
+        "can_approve": access.chair and state == MeetingState.IN_REVIEW,
+        "can_schedule": manages and state in {MeetingState.DRAFT, MeetingState.POSTPONED},
+        "can_postpone": manages and state in {MeetingState.DRAFT, MeetingState.SCHEDULED},
+        "can_cancel": manages
+        and state in {MeetingState.DRAFT, MeetingState.SCHEDULED, MeetingState.POSTPONED},
+        "can_edit_agenda": manages and state != MeetingState.CANCELLED,
+        "can_record_attendance": manages
+        and state in {MeetingState.SCHEDULED, MeetingState.HELD, MeetingState.POSTPONED},
+        "can_write_minutes": manages and state in {MeetingState.HELD, MeetingState.IN_REVIEW},
+        "can_add_resolution": manages
+        and state in {MeetingState.HELD, MeetingState.IN_REVIEW}
+        and meeting.quorum_met is not False,
+        "has_minutes_document": state
+        in {MeetingState.HELD, MeetingState.IN_REVIEW, MeetingState.APPROVED},
+    }

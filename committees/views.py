@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from committees import selectors
 from committees.orgchart import org_chart
+from committees.permissions import body_access
 from egov_portal.pdf import pdf_response, render_pdf
 from egov_portal.services import page_view_record
 from members.models import Agency
@@ -45,7 +46,12 @@ def body_detail(request, pk: int):
         pk=pk,
     )
     page = selectors.body_page(body=body, on_date=timezone.localdate())
-    return render(request, "committees/body_detail.html", {"page": page, "body": body})
+    can_read_records = body_access(request.user, body).reads_records
+    return render(
+        request,
+        "committees/body_detail.html",
+        {"page": page, "body": body, "can_read_records": can_read_records},
+    )
 
 
 @require_safe

@@ -4,7 +4,7 @@ from django_jalali.admin.widgets import AdminjDateWidget
 
 from egov_portal.fields import JalaliDateField
 from egov_portal.forms import JalaliDateField as JalaliDateFormField
-from egov_portal.models import PageCounter, Slogan
+from egov_portal.models import Notification, PageCounter, Slogan
 
 
 class JalaliAdminMixin:
@@ -31,3 +31,31 @@ class PageCounterAdmin(admin.ModelAdmin):
 
 
 admin.site.empty_value_display = _("—")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("title", "user", "created_at", "read_at")
+    list_filter = (("read_at", admin.EmptyFieldListFilter), "created_at")
+    search_fields = ("title", "body", "user__username", "user__first_name", "user__last_name")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+class FrozenAdminMixin:
+    """Records of approved minutes are read-only in the admin: no change, no delete."""
+
+    @staticmethod
+    def _frozen(obj) -> bool:
+        if obj is None:
+            return False
+        if hasattr(obj, "is_frozen"):
+            return bool(obj.is_frozen)
+        checker = getattr(obj, "_frozen_in_database", None)
+        return bool(checker and checker())
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._frozen(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._frozen(obj)

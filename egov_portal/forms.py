@@ -70,3 +70,60 @@ class MobileField(forms.CharField):
 
         value = super().to_python(value)
         return normalize_mobile(value) if value else value
+
+
+def run_service(form: forms.Form, call):
+    """Run ``call()`` (a service) and turn its ValidationError into form errors.
+
+    Returns the service's result, or None when it refused (the form then has the errors
+    and nothing was saved: services run in transactions).
+    """
+    from django.core.exceptions import ValidationError
+
+    try:
+        return call()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            form.add_error(None, error.messages)
+        return None
+
+
+class JalaliDateTimeMixin:
+    """Combine a Jalali date field and a time field into an aware datetime."""
+
+    @staticmethod
+    def combine(day, time):
+        import datetime
+
+        from django.utils import timezone
+
+        if day is None or time is None:
+            return None
+        gregorian = day.togregorian() if hasattr(day, "togregorian") else day
+        return timezone.make_aware(datetime.datetime.combine(gregorian, time))
+
+
+class StyledFormMixin:
+    """Give every widget its Bootstrap class, so templates stay a loop over fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Style every field (call again after adding fields dynamically)."""
+        for field in self.fields.values():
+            widget = field.widget
+            checkable = forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput
+            if isinstance(widget, checkable):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            existing = widget.attrs.get("class", "")
+            if css not in existing:
+                widget.attrs["class"] = f"{existing} {css}".strip()

@@ -1,7 +1,9 @@
-"""Cross-cutting models: the timestamped base, the year's slogan and page view counters."""
+"""Cross-cutting models: the timestamped base, the year's slogan, page view counters and
+the notices users see in the portal."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,3 +54,28 @@ class PageCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.views}"
+
+
+class Notification(models.Model):
+    """A notice shown to a user inside the portal (alongside any e-mail about the same)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("کاربر"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("عنوان"), max_length=200)
+    body = models.TextField(_("متن"), blank=True)
+    url = models.CharField(_("پیوند"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("زمان ایجاد"), auto_now_add=True)
+    read_at = models.DateTimeField(_("زمان خواندن"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("اعلان")
+        verbose_name_plural = _("اعلان‌ها")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -122,6 +122,9 @@ _email = email_settings(
     env_str("EMAIL_URL", default="console://" if DEBUG else "smtp://localhost:25")
 )
 globals().update(_email)
+# Largest accepted upload (agenda papers, evidence files), in bytes.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="egov-portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -56,7 +56,10 @@ def _validate_addressees(
 def _set_addressees(resolution: Resolution, responsible, collaborating) -> None:
     resolution.addressees.all().delete()
     ResolutionAgency.objects.bulk_create(
-        [ResolutionAgency(resolution=resolution, agency=a, role=AgencyRole.RESPONSIBLE) for a in responsible]
+        [
+            ResolutionAgency(resolution=resolution, agency=a, role=AgencyRole.RESPONSIBLE)
+            for a in responsible
+        ]
         + [
             ResolutionAgency(resolution=resolution, agency=a, role=AgencyRole.COLLABORATING)
             for a in collaborating
@@ -82,7 +85,9 @@ def resolution_create(
     Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(meeting)
     responsible, collaborating = list(responsible), list(collaborating)
-    _validate_addressees(all_agencies=all_agencies, responsible=responsible, collaborating=collaborating)
+    _validate_addressees(
+        all_agencies=all_agencies, responsible=responsible, collaborating=collaborating
+    )
     if not text.strip():
         raise ValidationError({"text": _("متن مصوبه را وارد کنید.")}, code="text_required")
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
@@ -123,7 +128,9 @@ def resolution_update(
 ) -> Resolution:
     _require_editable(resolution.meeting)
     responsible, collaborating = list(responsible), list(collaborating)
-    _validate_addressees(all_agencies=all_agencies, responsible=responsible, collaborating=collaborating)
+    _validate_addressees(
+        all_agencies=all_agencies, responsible=responsible, collaborating=collaborating
+    )
     if not text.strip():
         raise ValidationError({"text": _("متن مصوبه را وارد کنید.")}, code="text_required")
     resolution.text = text.strip()
@@ -250,9 +257,7 @@ def minutes_approve(*, meeting: Meeting, user) -> Meeting:
     if not body_access(user, meeting.body).chair:
         raise ValidationError(_("فقط رئیس رکن صورتجلسه را تأیید می‌کند."), code="not_chair")
     if meeting.quorum_met is False and meeting.resolutions.exists():
-        raise ValidationError(
-            _("جلسه بدون حد نصاب نمی‌تواند مصوبه داشته باشد."), code="no_quorum"
-        )
+        raise ValidationError(_("جلسه بدون حد نصاب نمی‌تواند مصوبه داشته باشد."), code="no_quorum")
     if not meeting.invitations.filter(
         attendance__in=[AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE]
     ).exists():
@@ -264,9 +269,76 @@ def minutes_approve(*, meeting: Meeting, user) -> Meeting:
     minutes.approved_by = user
     minutes.save()
     canonical = minutes_canonical(meeting)
-    minutes.canonical = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    minutes.canonical = json.dumps(
+        canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     minutes.fingerprint = fingerprint_of(canonical)
     minutes.save(update_fields=["canonical", "fingerprint", "updated_at"])
     meeting.state = MeetingState.APPROVED
     meeting.save(update_fields=["state", "updated_at"])
+    return meeting
+
+
+# --- the historical record of the founding meeting -------------------------------------------
+
+FOUNDING_MEETING_DATE = (1394, 2, 7)
+
+
+@transaction.atomic
+def founding_meeting_record(
+    *, working_group, resolutions: list[tuple[int, str, object]]
+) -> Meeting:
+    """Record the working group's meeting of 1394/02/07 as approved history.
+
+    ``resolutions`` are ``(order, label, legal basis)``: «الف» founded the steering committee
+    and «ج» the four subcommittees; «ب» is not in the source document and is not invented.
+    The founding legal bases are linked to the meeting, keeping their own data. Idempotent.
+    """
+    import jdatetime
+
+    from committees.models import LegalBasis, Minutes
+    from resolutions.models import ResolutionKind
+
+    day = jdatetime.date(*FOUNDING_MEETING_DATE).togregorian()
+    starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+    meeting = Meeting.objects.filter(body=working_group, number=0, starts_at=starts_at).first()
+    if meeting is None:
+        meeting = Meeting.objects.create(
+            body=working_group,
+            number=0,
+            starts_at=starts_at,
+            place=_("نامعلوم (ثبت تاریخی بر پایه سند مبنا)"),
+            state=MeetingState.HELD,
+            is_public=True,
+        )
+        minutes = Minutes.objects.create(
+            meeting=meeting,
+            preamble=_(
+                "ثبت تاریخی: متن این صورتجلسه در درگاه نیست؛ بندهای «الف» و «ج» آن بر پایه صفحه "
+                "«توسعه دولت الکترونیک در استان» ثبت شده‌اند و بند «ب» در آن سند نیامده است."
+            ),
+            letter_date=jdatetime.date(*FOUNDING_MEETING_DATE),
+        )
+        for order, label, basis in resolutions:
+            Resolution.objects.create(
+                meeting=meeting,
+                order=order,
+                label_override=label,
+                text=basis.text,
+                kind=ResolutionKind.FOUNDING,
+                is_public=True,
+            )
+        minutes.approved_at = timezone.now()
+        canonical = minutes_canonical(meeting)
+        minutes.canonical = json.dumps(
+            canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+        minutes.fingerprint = fingerprint_of(canonical)
+        minutes.save()
+        meeting.state = MeetingState.APPROVED
+        meeting.save(update_fields=["state", "updated_at"])
+    # Another province loaded beside Gilan keeps Gilan's link (the bases are shared).
+    LegalBasis.objects.filter(
+        pk__in=[basis.pk for _o, _l, basis in resolutions], meeting__isnull=True
+    ).update(meeting=meeting)
     return meeting

@@ -11,13 +11,13 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from committees.models import (
+    RSVP,
     AgendaItem,
     AttendanceStatus,
     FrozenError,
     Meeting,
     MeetingState,
     Minutes,
-    RSVP,
 )
 from committees.services import (
     agenda_item_add,

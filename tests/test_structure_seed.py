@@ -147,3 +147,21 @@ def test_load_structure_repairs_an_edited_seat(working_group):
     Seat.objects.filter(body=working_group, order=1).update(title="چیز دیگری")
     call_command("load_structure", stdout=io.StringIO())
     assert working_group.seats.get(order=1).title == "استاندار"
+
+
+def test_founding_meeting_is_an_approved_historical_record(steering, working_group):
+    from resolutions.selectors import minutes_verify
+
+    meeting = steering.legal_basis.meeting
+    assert meeting.body == working_group and meeting.state == "approved"
+    assert meeting.title == "جلسه مورخ ۱۳۹۴/۰۲/۰۷"
+    assert [r.label for r in meeting.resolutions.order_by("order")] == ["الف", "ج"]
+    assert Body.objects.get(name="کمیته امنیت").legal_basis.meeting == meeting
+    assert minutes_verify(meeting.minutes.fingerprint).genuine
+
+
+def test_founding_meeting_is_recorded_once():
+    from committees.models import Meeting
+
+    call_command("load_structure", stdout=io.StringIO())
+    assert Meeting.objects.filter(number=0).count() == 1

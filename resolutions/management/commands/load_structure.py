@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from committees.models import Body, BodyKind, LegalBasis
 from committees.services import structure_load
+from resolutions.services import founding_meeting_record
 
 
 class Command(BaseCommand):
@@ -17,7 +19,16 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, province: str, capital: str, **options):
-        counts = structure_load(province=province.strip(), capital=capital.strip())
+        province = province.strip()
+        counts = structure_load(province=province, capital=capital.strip())
+        working_group = Body.objects.get(kind=BodyKind.WORKING_GROUP, jurisdiction=province)
+        founding = {
+            b.article: b for b in LegalBasis.objects.filter(article__in=["بند الف", "بند ج"])
+        }
+        founding_meeting_record(
+            working_group=working_group,
+            resolutions=[(1, "الف", founding["بند الف"]), (3, "ج", founding["بند ج"])],
+        )
         if options["verbosity"] < 1:
             return
         summary = "، ".join(f"{label}: {n}" for label, n in counts.items()) or "بدون تغییر"

@@ -1,0 +1,316 @@
+"""Checking uploaded files and serving stored ones back, for agenda papers and evidence.
+
+A file is recognised by its content (magic bytes, the structure of a ZIP container), never
+by its name or the content type the browser sends; the name's extension must then agree
+with what was found. ZIP containers are judged from their central directory alone and are
+never extracted, so a ZIP bomb costs nothing. Stored files are served only as attachments
+with ``nosniff`` and a sandboxing Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+
+from egov_portal.persian import BIDI_CONTROL_CHARS, normalize_text, to_persian_digits
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+HEAD_BYTES = 64
+ODF_MIMETYPE_MAX_BYTES = 100
+NAME_MAX_CHARS = 255
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    """An accepted kind of file: its content type and the extensions it may carry."""
+
+    key: str
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UploadInfo:
+    """What :func:`inspect_upload` found: ``kind`` is a key of :data:`ALLOWED_KINDS`."""
+
+    kind: str
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+
+
+_KINDS = (
+    UploadKind("pdf", "application/pdf", ("pdf",)),
+    UploadKind(
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ("docx",),
+    ),
+    UploadKind(
+        "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",)
+    ),
+    UploadKind(
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ("pptx",),
+    ),
+    UploadKind("doc", "application/msword", ("doc",)),
+    UploadKind("xls", "application/vnd.ms-excel", ("xls",)),
+    UploadKind("ppt", "application/vnd.ms-powerpoint", ("ppt",)),
+    UploadKind("odt", "application/vnd.oasis.opendocument.text", ("odt",)),
+    UploadKind("ods", "application/vnd.oasis.opendocument.spreadsheet", ("ods",)),
+    UploadKind("odp", "application/vnd.oasis.opendocument.presentation", ("odp",)),
+    UploadKind("odg", "application/vnd.oasis.opendocument.graphics", ("odg",)),
+    UploadKind("png", "image/png", ("png",)),
+    UploadKind("jpeg", "image/jpeg", ("jpg", "jpeg")),
+    UploadKind("gif", "image/gif", ("gif",)),
+    UploadKind("webp", "image/webp", ("webp",)),
+)
+ALLOWED_KINDS: dict[str, UploadKind] = {kind.key: kind for kind in _KINDS}
+ALLOWED_EXTENSIONS: tuple[str, ...] = tuple(ext for kind in _KINDS for ext in kind.extensions)
+_KIND_BY_CONTENT_TYPE = {kind.content_type: kind for kind in _KINDS}
+_KIND_BY_EXTENSION = {ext: kind for kind in _KINDS for ext in kind.extensions}
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_OOXML_MAIN_PARTS = (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx"))
+_ODF_KINDS = {ALLOWED_KINDS[key].content_type: key for key in ("odt", "ods", "odp", "odg")}
+
+
+def upload_max_bytes() -> int:
+    return getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def size_label(size: int) -> str:
+    """«۲۰ مگابایت» for a whole number of MiB, else KiB, else bytes."""
+    for unit, template in (
+        (1024 * 1024, _("%(n)s مگابایت")),
+        (1024, _("%(n)s کیلوبایت")),
+    ):
+        if size >= unit and size % unit == 0:
+            return template % {"n": to_persian_digits(size // unit)}
+    return _("%(n)s بایت") % {"n": to_persian_digits(size)}
+
+
+def kind_for_content_type(content_type: str) -> UploadKind | None:
+    return _KIND_BY_CONTENT_TYPE.get(content_type)
+
+
+# --- recognising the content --------------------------------------------------------------
+
+
+def _magic_kinds(head: bytes) -> list[str]:
+    if head.startswith(b"%PDF-"):
+        return ["pdf"]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ["png"]
+    if head.startswith(b"\xff\xd8\xff"):
+        return ["jpeg"]
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return ["gif"]
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ["webp"]
+    if head.startswith(_OLE2_MAGIC):
+        # The compound-file magic is shared by .doc, .xls and .ppt; the extension decides.
+        return ["doc", "xls", "ppt"]
+    return []
+
+
+def _zip_kinds(file) -> list[str]:
+    """Office Open XML or OpenDocument, judged from the central directory (never extracted).
+
+    Only the tiny, size-checked ``mimetype`` member of an OpenDocument file is read.
+    Macro-enabled documents (a ``vbaProject.bin`` part) are not accepted.
+    """
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            if any(name.rsplit("/", 1)[-1].lower() == "vbaproject.bin" for name in names):
+                return []
+            if "[Content_Types].xml" in names:
+                return [
+                    key
+                    for prefix, key in _OOXML_MAIN_PARTS
+                    if any(name.startswith(prefix) for name in names)
+                ]
+            mimetype = next((m for m in members if m.filename == "mimetype"), None)
+            if mimetype is None or mimetype.file_size > ODF_MIMETYPE_MAX_BYTES:
+                return []
+            with archive.open(mimetype) as member:
+                declared = member.read(ODF_MIMETYPE_MAX_BYTES + 1)
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        RuntimeError,
+        NotImplementedError,
+        EOFError,
+        OSError,
+        ValueError,
+    ):
+        return []
+    key = _ODF_KINDS.get(declared.decode("ascii", "replace").strip())
+    return [key] if key else []
+
+
+def _detected_kinds(file, head: bytes) -> list[str]:
+    if head.startswith(_ZIP_MAGIC):
+        file.seek(0)
+        try:
+            return _zip_kinds(file)
+        finally:
+            file.seek(0)
+    return _magic_kinds(head)
+
+
+def _extension(name: str) -> str:
+    return os.path.splitext(os.path.basename(name or ""))[1].lstrip(".").lower()
+
+
+def _sha256(file) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in file.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    file.seek(0)
+    return digest.hexdigest(), size
+
+
+def inspect_upload(uploaded_file) -> UploadInfo:
+    """Recognise ``uploaded_file`` (a Django ``UploadedFile`` or ``File``) or refuse it.
+
+    Raises ``ValidationError`` (codes ``empty``, ``too_large``, ``file_type``,
+    ``extension_mismatch``). The file is left positioned at its start.
+    """
+    limit = upload_max_bytes()
+    size = uploaded_file.size or 0
+    if size == 0:
+        raise ValidationError(_("پرونده خالی است."), code="empty")
+    if size > limit:
+        raise ValidationError(
+            _("حجم پرونده بیش از %(limit)s است.") % {"limit": size_label(limit)},
+            code="too_large",
+        )
+    uploaded_file.seek(0)
+    head = uploaded_file.read(HEAD_BYTES)
+    uploaded_file.seek(0)
+    candidates = _detected_kinds(uploaded_file, head)
+    if not candidates:
+        raise ValidationError(
+            _("نوع پرونده مجاز نیست؛ فقط PDF، اسناد Office و تصویر."), code="file_type"
+        )
+    extension = _extension(uploaded_file.name)
+    matching = [key for key in candidates if extension in ALLOWED_KINDS[key].extensions]
+    if not matching:
+        raise ValidationError(_("پسوند پرونده با محتوای آن نمی‌خواند."), code="extension_mismatch")
+    sha256, counted = _sha256(uploaded_file)
+    if counted > limit:  # the declared size understated the content
+        raise ValidationError(
+            _("حجم پرونده بیش از %(limit)s است.") % {"limit": size_label(limit)},
+            code="too_large",
+        )
+    kind = ALLOWED_KINDS[matching[0]]
+    return UploadInfo(
+        kind=kind.key,
+        content_type=kind.content_type,
+        extension=extension,
+        size=counted,
+        sha256=sha256,
+    )
+
+
+# --- names --------------------------------------------------------------------------------
+
+_UNSAFE_IN_NAMES_RE = re.compile(r'[<>:"/\\|?*]')
+_SPACES_RE = re.compile(r"\s+")
+_KEPT_FORMAT_CHARS = {"\u200c", "\u200d"}  # ZWNJ and ZWJ belong to Persian spelling
+
+
+def _name_char(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return " "
+    if ch in BIDI_CONTROL_CHARS or (category == "Cf" and ch not in _KEPT_FORMAT_CHARS):
+        return ""
+    return ch
+
+
+def clean_file_name(name: str, *, max_length: int = NAME_MAX_CHARS) -> str:
+    """A user-supplied file name fit for storing and showing: no folders, no control or
+    bidi characters, Persian letters normalised, at most ``max_length`` characters with
+    the extension kept."""
+    name = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(_name_char(ch) for ch in name)
+    name = normalize_text(_SPACES_RE.sub(" ", name)).strip(" .")
+    if len(name) > max_length:
+        stem, ext = os.path.splitext(name)
+        ext = ext[:16]
+        name = stem[: max_length - len(ext)].rstrip(" .") + ext
+    return name
+
+
+def safe_download_name(original_name: str, extension: str) -> str:
+    """The name to offer a download under: ``original_name`` cleaned of folders, control
+    and bidi characters and of characters no file system accepts, ending in ``extension``
+    (an extension of the same kind, like .jpeg for .jpg, is kept)."""
+    extension = extension.lstrip(".").lower()
+    name = _UNSAFE_IN_NAMES_RE.sub("_", clean_file_name(original_name, max_length=150))
+    stem, ext = os.path.splitext(name)
+    same_kind = _KIND_BY_EXTENSION.get(ext.lstrip(".").lower())
+    if ext.lstrip(".").lower() == extension or (
+        same_kind is not None and same_kind is _KIND_BY_EXTENSION.get(extension)
+    ):
+        extension = ext.lstrip(".").lower()
+    else:
+        stem = name
+    stem = stem.strip(" .") or _("پرونده")
+    return f"{stem}.{extension}" if extension else stem
+
+
+def _ascii_fallback(name: str) -> str:
+    stem, ext = os.path.splitext(name)
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_stem).strip("._") or "file"
+    ascii_ext = re.sub(r"[^A-Za-z0-9]+", "", ext)
+    return f"{ascii_stem}.{ascii_ext}" if ascii_ext else ascii_stem
+
+
+def content_disposition(download_name: str) -> str:
+    """``attachment`` with an ASCII ``filename`` and, for other names, the RFC 6266
+    ``filename*=UTF-8''…`` that modern browsers prefer."""
+    fallback = _ascii_fallback(download_name)
+    header = f'attachment; filename="{fallback}"'
+    if download_name != fallback:
+        header += f"; filename*=UTF-8''{quote(download_name, safe='')}"
+    return header
+
+
+def file_response(file_field, *, download_name: str, content_type: str) -> FileResponse:
+    """Serve a stored file as an attachment that the browser will neither sniff nor run.
+
+    ``download_name`` should come from :func:`safe_download_name`. A file missing from
+    storage is a 404.
+    """
+    try:
+        handle = file_field.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(download_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
