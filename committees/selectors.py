@@ -8,9 +8,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Min, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Body, BodyKind, Membership, Seat, SeatKind
+from egov_portal.notices import unread_for
 from egov_portal.persian import to_persian_digits
 from members.models import Person, PositionHolding, Sector
 from members.selectors import holdings_on
@@ -409,7 +411,40 @@ def user_home(*, user, on_date: datetime.date) -> dict:
             )
         ),
         "reads_everything": user.is_superuser or user.has_perm("committees.view_everything"),
+        **user_meetings(person=person),
+        "notices": unread_for(user),
     }
+
+
+def user_meetings(*, person: Person | None) -> dict:
+    """The person's upcoming meetings (with his answer) and the draft minutes awaiting his
+    review: what a member looks for first on his own page."""
+    from committees.models import AttendanceStatus, Invitation, MeetingState
+
+    if person is None:
+        return {"upcoming": [], "to_review": []}
+    now = timezone.now()
+    upcoming = list(
+        Invitation.objects.filter(
+            person=person,
+            meeting__state__in=[MeetingState.SCHEDULED, MeetingState.POSTPONED],
+            meeting__starts_at__gte=now - datetime.timedelta(hours=6),
+        )
+        .select_related("meeting__body")
+        .prefetch_related("meeting__agenda_items__papers")
+        .order_by("meeting__starts_at")[:20]
+    )
+    to_review = list(
+        Invitation.objects.filter(
+            person=person,
+            meeting__state=MeetingState.IN_REVIEW,
+            attendance__in=[AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE],
+        )
+        .exclude(meeting__minutes__reviews__person=person)
+        .select_related("meeting__body", "meeting__minutes")
+        .order_by("meeting__minutes__review_deadline")[:20]
+    )
+    return {"upcoming": upcoming, "to_review": to_review}
 
 
 # --- meetings ------------------------------------------------------------------------------

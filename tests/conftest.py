@@ -72,3 +72,15 @@ def client_for(persona: str) -> Client:
 @pytest.fixture
 def persona_client():
     return client_for
+
+
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries, db):
+    """Query budgets counted from cold per-process caches (Django's content types and
+    guardian's), so that a budget does not depend on which test ran first."""
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.shortcuts import clear_ct_cache
+
+    ContentType.objects.clear_cache()
+    clear_ct_cache()
+    return django_assert_num_queries

@@ -185,10 +185,33 @@ def test_agency_list_query_budget(client, django_assert_num_queries, extra):
         assert client.get(reverse("members:agency_list")).status_code == 200
 
 
-def test_agency_page_and_home_query_budgets(persona_client, django_assert_num_queries):
+def test_agency_page_query_budget(persona_client, django_assert_num_queries):
     agency = Agency.objects.get(name="استانداری گیلان")
     client = persona_client("chair")
     with django_assert_num_queries(8):
         assert client.get(reverse("committees:agency_detail", args=[agency.pk])).status_code == 200
-    with django_assert_num_queries(12):
+
+
+def test_home_query_budget(persona_client, django_assert_num_queries):
+    client = persona_client("chair")
+    with django_assert_num_queries(19):
         assert client.get(reverse("committees:home")).status_code == 200
+
+
+@pytest.mark.parametrize("meetings", [1, 6])
+def test_home_lists_upcoming_meetings_and_minutes_to_review(
+    persona_client, working_group, django_assert_num_queries, meetings
+):
+    from tests.meeting_helpers import in_review_meeting, scheduled_meeting
+
+    for _ in range(meetings):
+        scheduled_meeting(working_group)
+        in_review_meeting(working_group)
+    client = persona_client("member")
+    with django_assert_num_queries(21):
+        html = client.get(reverse("committees:home")).content.decode()
+    assert html.count('data-testid="upcoming"') == 1
+    upcoming = html.split('data-testid="upcoming"', 1)[1].split("</ul>", 1)[0]
+    review = html.split('data-testid="to-review"', 1)[1].split("</ul>", 1)[0]
+    assert upcoming.count("<li") == meetings
+    assert review.count("<li") == meetings
