@@ -45,7 +45,7 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py collectstatic --no-input -v0
 	DEBUG=1 $(PY) manage.py load_structure
-	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 EMAIL_URL=locmem:// $(PY) manage.py seed_demo
 	@echo "Serving the portal on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -197,6 +197,7 @@ def demo_seed(*, password: str, province: str = "گیلان", capital: str = "ر
     governor_office_grant(user=users["governor_office"])
     agency_it_manager_grant(agency=agencies["اداره کل آموزش و پرورش"], user=users["itmanager"])
     agency_it_manager_grant(agency=agencies["شرکت آب و فاضلاب"], user=users["itmanager2"])
+    demo_meetings(agencies=agencies)
     return ACCOUNTS
 
 
@@ -207,3 +208,111 @@ def _admin_account(password: str):
     user.set_password(password)
     user.save()
     return user
+
+
+def demo_meetings(*, agencies: dict[str, Agency]) -> None:
+    """One approved meeting of the working group (with resolutions addressed to the two
+    demo agencies and to all agencies) and one upcoming meeting with its invitations.
+    Nothing is added when the working group already has numbered meetings."""
+    import datetime
+
+    from django.utils import timezone
+
+    from committees import services as meetings
+    from committees.models import AttendanceStatus, Meeting
+    from resolutions.services import minutes_approve, resolution_create
+
+    bodies = _bodies_by_key()
+    group = bodies["working_group"]
+    if Meeting.objects.filter(body=group, number__gte=1).exists():
+        return
+    chair = get_user_model().objects.get(username="chair")
+    education = agencies["اداره کل آموزش و پرورش"]
+    water = agencies["شرکت آب و فاضلاب"]
+
+    # The past meeting: scheduled, held, minutes reviewed and approved.
+    past = meetings.meeting_create(
+        body=group,
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        ends_at=timezone.now() + datetime.timedelta(days=1, hours=2),
+        place="تالار شهید رجایی استانداری",
+    )
+    for title, presenter in (
+        ("گزارش پیشرفت پنجره واحد خدمات الکترونیک استان", "مدیرکل ارتباطات و فناوری اطلاعات"),
+        ("وضعیت امنیت شبکه دستگاه‌های اجرایی", "نماینده افتا"),
+        ("برنامه آموزش کارکنان در حوزه دولت الکترونیک", ""),
+    ):
+        meetings.agenda_item_add(meeting=past, title=title, presenter=presenter)
+    meetings.meeting_schedule(meeting=past)
+    held_at = timezone.now() - datetime.timedelta(days=20)
+    Meeting.objects.filter(pk=past.pk).update(
+        starts_at=held_at, ends_at=held_at + datetime.timedelta(hours=2)
+    )
+    past.refresh_from_db()
+    invitations = list(past.invitations.order_by("pk"))
+    statuses = {i.pk: {"attendance": AttendanceStatus.PRESENT} for i in invitations}
+    statuses[invitations[-1].pk] = {"attendance": AttendanceStatus.EXCUSED}
+    meetings.attendance_record(
+        meeting=past,
+        statuses=statuses,
+        guests=[{"name": "مهندس کامران فرهادی", "agency": "دانشگاه گیلان"}],
+    )
+    items = list(past.agenda_items.order_by("order"))
+    meetings.minutes_update(
+        meeting=past,
+        preamble="جلسه با حضور اکثریت اعضا و به ریاست استاندار برگزار شد.",
+        discussions={
+            items[
+                0
+            ].pk: "گزارش پیشرفت ۶۰ درصدی پنجره واحد ارائه و کمبود اتصال برخی دستگاه‌ها بررسی شد.",
+            items[1].pk: "نماینده افتا از ارزیابی امنیتی سامانه‌های دستگاه‌ها گزارش داد.",
+            items[2].pk: "برنامه آموزشی سال آینده به کمیته آموزش سپرده شد.",
+        },
+    )
+    deadline = jdatetime.date.fromgregorian(date=timezone.localdate()) + datetime.timedelta(days=90)
+    resolution_create(
+        meeting=past,
+        agenda_item=items[0],
+        text="خدمات پرمراجعه هر دستگاه تا پایان مهلت در پنجره واحد خدمات الکترونیک استان ارائه شود.",
+        kind="assignment",
+        responsible=[education],
+        collaborating=[water],
+        deadline=deadline,
+        is_public=True,
+    )
+    resolution_create(
+        meeting=past,
+        agenda_item=items[1],
+        text="دستگاه‌ها گزارش ارزیابی امنیتی سامانه‌های خود را به دبیرخانه کارگروه بفرستند.",
+        kind="assignment",
+        all_agencies=True,
+        deadline=deadline,
+    )
+    resolution_create(
+        meeting=past,
+        agenda_item=items[0],
+        text="شرکت آب و فاضلاب پرداخت الکترونیک قبوض را با درگاه یکپارچه استان پیوند دهد.",
+        kind="assignment",
+        responsible=[water],
+        deadline=deadline,
+    )
+    meetings.minutes_send_for_review(
+        meeting=past, deadline=timezone.now() + datetime.timedelta(days=3)
+    )
+    for person in Person.objects.filter(user__username__in=["member", "itmanager"]):
+        meetings.minutes_review_submit(meeting=past, person=person, decision="confirmed")
+    minutes_approve(meeting=past, user=chair)
+
+    # The upcoming meeting: invitations sent, answers awaited.
+    upcoming = meetings.meeting_create(
+        body=group,
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        ends_at=timezone.now() + datetime.timedelta(days=7, hours=2),
+        place="تالار شهید رجایی استانداری",
+    )
+    for title in (
+        "پیگیری مصوبات جلسه پیشین",
+        "طرح هوشمندسازی خدمات شهری رشت",
+    ):
+        meetings.agenda_item_add(meeting=upcoming, title=title)
+    meetings.meeting_schedule(meeting=upcoming)
