@@ -16,6 +16,19 @@ from egov_portal.validators import validate_no_bidi_controls
 from members.models import Agency, Person, Position
 
 
+def validate_letter_pattern(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if "{seq}" not in value:
+        raise ValidationError(_("الگو باید {seq} را داشته باشد."), code="no_seq")
+    try:
+        value.format(seq=1, prefix="x", year=1405)
+    except (KeyError, IndexError, ValueError):
+        raise ValidationError(
+            _("در الگو فقط {seq}، {prefix} و {year} به کار می‌رود."), code="bad_pattern"
+        ) from None
+
+
 class LegalBasisKind(models.TextChoices):
     REGULATION = "regulation", _("آیین‌نامه و ضوابط")
     RESOLUTION = "resolution", _("مصوبه")
@@ -143,6 +156,13 @@ class Body(TimeStampedModel):
         _("تعداد حد نصاب"), null=True, blank=True, help_text=_("فقط برای «تعداد معین».")
     )
     letter_prefix = models.CharField(_("پیشوند شماره نامه دبیرخانه"), max_length=30, blank=True)
+    letter_pattern = models.CharField(
+        _("الگوی شماره نامه"),
+        max_length=60,
+        default="{seq}/{prefix}/{year}",
+        validators=[validate_letter_pattern],
+        help_text=_("با {seq} (شماره ترتیبی که هر سال از ۱ آغاز می‌شود)، {prefix} و {year}."),
+    )
     order = models.PositiveSmallIntegerField(_("ترتیب نمایش"), default=0)
     is_public = models.BooleanField(_("نمایش عمومی"), default=True)
     search_text = models.TextField(editable=False, blank=True, default="")

@@ -53,6 +53,34 @@ def _validate_addressees(
         )
 
 
+def _validate_directive_fields(
+    *, meeting: Meeting, kind: str, deadline, deadline_working_days, refer_to, answers
+) -> None:
+    from committees.selectors import body_ancestors
+    from resolutions.models import ResolutionKind
+
+    if deadline and deadline_working_days:
+        raise ValidationError(
+            _("مهلت را یا به تاریخ معین بدهید یا به روز کاری، نه هر دو."), code="two_deadlines"
+        )
+    if deadline_working_days is not None and not 1 <= deadline_working_days <= 365:
+        raise ValidationError(
+            {"deadline_working_days": _("مهلت به روز کاری بین ۱ و ۳۶۵ است.")}, code="days_range"
+        )
+    if kind == ResolutionKind.REFERRAL and refer_to is None:
+        raise ValidationError(
+            {"refer_to": _("رکنی را که موضوع به آن ارجاع می‌شود برگزینید.")}, code="refer_to"
+        )
+    if refer_to is not None and meeting.body not in body_ancestors(refer_to):
+        raise ValidationError(
+            _("ارجاع فقط به ارکان پایین‌دست همین رکن ممکن است."), code="refer_not_lower"
+        )
+    if answers is not None and answers.to_body_id != meeting.body_id:
+        raise ValidationError(
+            _("این ارجاع به رکن دیگری فرستاده شده است."), code="answers_other_body"
+        )
+
+
 def _set_addressees(resolution: Resolution, responsible, collaborating) -> None:
     resolution.addressees.all().delete()
     ResolutionAgency.objects.bulk_create(
@@ -80,6 +108,11 @@ def resolution_create(
     agenda_item=None,
     is_public: bool = False,
     amends: Resolution | None = None,
+    deadline_working_days: int | None = None,
+    classification: str = "normal",
+    priority: str = "normal",
+    refer_to=None,
+    answers=None,
 ) -> Resolution:
     """Add a resolution to a held meeting; it takes the next abjad letter."""
     Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -97,6 +130,14 @@ def resolution_create(
             _("فقط مصوبه‌ای را می‌توان اصلاح کرد که صورتجلسه‌اش تأیید شده باشد."),
             code="amends_unapproved",
         )
+    _validate_directive_fields(
+        meeting=meeting,
+        kind=kind,
+        deadline=deadline,
+        deadline_working_days=deadline_working_days,
+        refer_to=refer_to,
+        answers=answers,
+    )
     last = meeting.resolutions.aggregate(n=Max("order"))["n"] or 0
     resolution = Resolution.objects.create(
         meeting=meeting,
@@ -108,8 +149,19 @@ def resolution_create(
         agenda_item=agenda_item,
         is_public=is_public,
         amends=amends,
+        deadline_working_days=deadline_working_days,
+        classification=classification,
+        priority=priority,
+        refer_to=refer_to,
+        answers=answers,
     )
     _set_addressees(resolution, responsible, collaborating)
+    if answers is not None:
+        from resolutions.models import Referral, ReferralState
+
+        Referral.objects.filter(pk=answers.pk, state=ReferralState.WAITING).update(
+            state=ReferralState.ON_AGENDA
+        )
     return resolution
 
 
@@ -125,8 +177,21 @@ def resolution_update(
     deadline: datetime.date | None = None,
     agenda_item=None,
     is_public: bool = False,
+    deadline_working_days: int | None = None,
+    classification: str = "normal",
+    priority: str = "normal",
+    refer_to=None,
+    answers=None,
 ) -> Resolution:
     _require_editable(resolution.meeting)
+    _validate_directive_fields(
+        meeting=resolution.meeting,
+        kind=kind,
+        deadline=deadline,
+        deadline_working_days=deadline_working_days,
+        refer_to=refer_to,
+        answers=answers,
+    )
     responsible, collaborating = list(responsible), list(collaborating)
     _validate_addressees(
         all_agencies=all_agencies, responsible=responsible, collaborating=collaborating
@@ -139,6 +204,11 @@ def resolution_update(
     resolution.deadline = deadline
     resolution.agenda_item = agenda_item
     resolution.is_public = is_public
+    resolution.deadline_working_days = deadline_working_days
+    resolution.classification = classification
+    resolution.priority = priority
+    resolution.refer_to = refer_to
+    resolution.answers = answers
     resolution.save()
     _set_addressees(resolution, responsible, collaborating)
     return resolution
@@ -276,6 +346,9 @@ def minutes_approve(*, meeting: Meeting, user) -> Meeting:
     minutes.save(update_fields=["canonical", "fingerprint", "updated_at"])
     meeting.state = MeetingState.APPROVED
     meeting.save(update_fields=["state", "updated_at"])
+    from resolutions.directives import directives_issue
+
+    directives_issue(meeting=meeting, user=user)
     return meeting
 
 
