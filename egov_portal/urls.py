@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from egov_portal.views import favicon
+
 admin.site.site_header = "درگاه کارگروه توسعه دولت الکترونیک"
 admin.site.site_title = "مدیریت درگاه"
 admin.site.index_title = "مدیریت ساختار، اشخاص و حساب‌ها"
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",

@@ -1,7 +1,18 @@
 from django.contrib import admin
 
 from egov_portal.admin import FrozenAdminMixin, JalaliAdminMixin
-from resolutions.models import Resolution, ResolutionAgency
+from resolutions.models import (
+    Closure,
+    Directive,
+    DirectiveEvent,
+    Evidence,
+    LetterSequence,
+    ProgressReport,
+    Referral,
+    ReminderLog,
+    Resolution,
+    ResolutionAgency,
+)
 
 
 class ResolutionAgencyInline(admin.TabularInline):
@@ -35,3 +46,78 @@ class ResolutionAgencyAdmin(FrozenAdminMixin, admin.ModelAdmin):
     list_filter = ("role",)
     autocomplete_fields = ("agency",)
     raw_id_fields = ("resolution",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History and bookkeeping rows: visible to administrators, changed by nobody."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Directive)
+class DirectiveAdmin(JalaliAdminMixin, admin.ModelAdmin):
+    """Directives are legal records: their state moves through the portal's pages, and
+    they are never deleted."""
+
+    list_display = ("letter_number", "agency", "state", "issued_on", "due_date", "progress")
+    list_filter = ("state", "priority", "classification", "body")
+    search_fields = ("letter_number", "agency__name", "resolution__text")
+    list_select_related = ("agency",)
+    readonly_fields = [f.name for f in Directive._meta.fields if f.name not in {"id"}]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DirectiveEvent)
+class DirectiveEventAdmin(ReadOnlyAdmin):
+    list_display = ("directive", "state", "actor", "at")
+    list_filter = ("state",)
+    list_select_related = ("directive", "actor")
+
+
+@admin.register(LetterSequence)
+class LetterSequenceAdmin(ReadOnlyAdmin):
+    list_display = ("body", "year", "last")
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ("directive", "percent", "is_final", "created_by", "created_at")
+    list_select_related = ("directive", "created_by")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "report", "content_type", "size", "created_at")
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdmin):
+    list_display = ("directive", "step", "sent_at")
+
+
+@admin.register(Closure)
+class ClosureAdmin(JalaliAdminMixin, admin.ModelAdmin):
+    list_display = ("day", "title")
+    search_fields = ("title",)
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ("resolution", "to_body", "state", "created_at")
+    list_filter = ("state", "to_body")
+    raw_id_fields = ("resolution", "agenda_item")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from resolutions import minutes_urls, views
+from resolutions import (
+    minutes_urls,
+    urls_dashboard,
+    urls_followup,
+    urls_inbox,
+    urls_letters,
+    views,
+)
 
 app_name = "resolutions"
 urlpatterns = [
@@ -14,4 +21,8 @@ urlpatterns = [
     path("resolutions/<int:pk>/delete/", views.resolution_delete, name="resolution_delete"),
     path("meetings/<int:pk>/minutes/approve/", views.minutes_approve, name="minutes_approve"),
     *minutes_urls.urlpatterns,
+    *urls_inbox.urlpatterns,
+    *urls_dashboard.urlpatterns,
+    *urls_letters.urlpatterns,
+    *urls_followup.urlpatterns,
 ]

@@ -197,7 +197,7 @@ def test_letter_numbers_under_concurrent_approvals(gilan):
         try:
             barrier.wait()
             minutes_approve(meeting=meeting, user=chair)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()

@@ -1,0 +1,3 @@
+"""dashboard pages (included by resolutions/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""followup pages (included by resolutions/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""inbox pages (included by resolutions/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""letters pages (included by resolutions/urls.py)."""
+
+urlpatterns: list = []
