@@ -296,12 +296,29 @@ def demo_meetings(*, agencies: dict[str, Agency]) -> None:
         responsible=[water],
         deadline=deadline,
     )
+    for text, days in (
+        ("درگاه پرداخت الکترونیک یکپارچه در خدمات دستگاه راه‌اندازی شود.", None),
+        ("فهرست خدمات قابل ارائه به صورت الکترونیک به‌روز و به دبیرخانه ارسال شود.", 20),
+        ("نسخه پشتیبان سامانه‌های اصلی دستگاه در مرکز داده استان نگهداری شود.", None),
+        ("دوره آموزشی امنیت اطلاعات برای کارکنان دستگاه برگزار شود.", 30),
+    ):
+        resolution_create(
+            meeting=past,
+            agenda_item=items[2],
+            text=text,
+            kind="assignment",
+            responsible=[education, water],
+            deadline=None if days else deadline,
+            deadline_working_days=days,
+            priority="urgent" if days == 20 else "normal",
+        )
     meetings.minutes_send_for_review(
         meeting=past, deadline=timezone.now() + datetime.timedelta(days=3)
     )
     for person in Person.objects.filter(user__username__in=["member", "itmanager"]):
         meetings.minutes_review_submit(meeting=past, person=person, decision="confirmed")
     minutes_approve(meeting=past, user=chair)
+    demo_directive_states(meeting=past, agencies=[education, water])
 
     # The upcoming meeting: invitations sent, answers awaited.
     upcoming = meetings.meeting_create(
@@ -316,3 +333,75 @@ def demo_meetings(*, agencies: dict[str, Agency]) -> None:
     ):
         meetings.agenda_item_add(meeting=upcoming, title=title)
     meetings.meeting_schedule(meeting=upcoming)
+
+
+DEMO_EVIDENCE = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def demo_directive_states(*, meeting, agencies: list[Agency]) -> None:
+    """Move the demo agencies' directives through every state, one overdue."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from resolutions import directives as follow
+    from resolutions.models import Directive
+
+    secretary = get_user_model().objects.get(username="secretary")
+    managers = {
+        "اداره کل آموزش و پرورش": get_user_model().objects.get(username="itmanager"),
+        "شرکت آب و فاضلاب": get_user_model().objects.get(username="itmanager2"),
+    }
+    for agency in agencies:
+        manager = managers[agency.name]
+        rows = list(
+            Directive.objects.filter(resolution__meeting=meeting, agency=agency).order_by(
+                "sequence"
+            )
+        )
+        # Every state for each agency; the overdue one is in progress past its deadline.
+        plan = [
+            "issued",
+            "acknowledged",
+            "overdue",
+            "reported_done",
+            "verified",
+            "returned",
+            "in_progress",
+        ]
+        for directive, target in zip(rows, plan, strict=False):
+            if target == "issued":
+                continue
+            follow.directive_acknowledge(directive=directive, user=manager)
+            if target == "acknowledged":
+                continue
+            evidence = SimpleUploadedFile(
+                "گزارش.pdf", DEMO_EVIDENCE, content_type="application/pdf"
+            )
+            follow.progress_report_add(
+                directive=directive,
+                user=manager,
+                percent=50,
+                narrative="نیمی از کار انجام شد؛ گزارش پیوست است.",
+                files=[evidence],
+            )
+            if target in {"in_progress", "overdue"}:
+                if target == "overdue":
+                    Directive.objects.filter(pk=directive.pk).update(
+                        due_date=timezone.localdate() - datetime.timedelta(days=12)
+                    )
+                continue
+            follow.progress_report_add(
+                directive=directive,
+                user=manager,
+                percent=100,
+                narrative="کار انجام شد.",
+                final=True,
+            )
+            if target == "verified":
+                follow.directive_verify(directive=directive, user=secretary)
+            elif target == "returned":
+                follow.directive_return(
+                    directive=directive, user=secretary, comment="مستندات اجرا کامل نیست."
+                )

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from committees.models import Body
 from egov_portal.forms import JalaliDateField, PersianCharField, StyledFormMixin
 from members.models import Agency
-from resolutions.models import ResolutionKind
+from resolutions.models import Classification, Priority, Referral, ReferralState, ResolutionKind
+
+
+def lower_bodies(body: Body):
+    """The bodies below ``body`` in the tree (children, grandchildren…), two levels deep."""
+    return Body.objects.filter(models.Q(parent=body) | models.Q(parent__parent=body)).order_by(
+        "order"
+    )
 
 
 class ResolutionForm(StyledFormMixin, forms.Form):
@@ -27,7 +36,31 @@ class ResolutionForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    deadline = JalaliDateField(label=_("مهلت اجرا"), required=False)
+    deadline = JalaliDateField(label=_("مهلت اجرا (تاریخ معین)"), required=False)
+    deadline_working_days = forms.IntegerField(
+        label=_("یا مهلت به روز کاری پس از ابلاغ"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_(
+            "جمعه‌ها، تعطیلات رسمی، پنجشنبه‌ها (بنا به تنظیم) و تعطیلی‌های اعلام‌شده شمرده نمی‌شوند."
+        ),
+    )
+    classification = forms.ChoiceField(
+        label=_("طبقه‌بندی ابلاغ"),
+        choices=Classification.choices,
+        required=False,
+        initial=Classification.NORMAL,
+    )
+    priority = forms.ChoiceField(
+        label=_("فوریت ابلاغ"), choices=Priority.choices, required=False, initial=Priority.NORMAL
+    )
+    refer_to = forms.ModelChoiceField(
+        label=_("ارجاع به رکن پایین‌دست"), queryset=Body.objects.none(), required=False
+    )
+    answers = forms.ModelChoiceField(
+        label=_("پاسخ به ارجاع رسیده"), queryset=Referral.objects.none(), required=False
+    )
     is_public = forms.BooleanField(label=_("در صفحه عمومی مصوبات نمایش داده شود"), required=False)
 
     def __init__(self, *args, meeting, **kwargs):
@@ -36,6 +69,10 @@ class ResolutionForm(StyledFormMixin, forms.Form):
         self.fields["agenda_item"].choices = [("", "—")] + [
             (pk, item.title) for pk, item in self.items.items()
         ]
+        self.fields["refer_to"].queryset = lower_bodies(meeting.body)
+        self.fields["answers"].queryset = Referral.objects.filter(
+            to_body=meeting.body, state__in=[ReferralState.WAITING, ReferralState.ON_AGENDA]
+        ).select_related("resolution__meeting__body")
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -47,6 +84,11 @@ class ResolutionForm(StyledFormMixin, forms.Form):
             "responsible": list(data["responsible"]),
             "collaborating": list(data["collaborating"]),
             "deadline": data["deadline"],
+            "deadline_working_days": data["deadline_working_days"],
+            "classification": data["classification"] or Classification.NORMAL,
+            "priority": data["priority"] or Priority.NORMAL,
+            "refer_to": data["refer_to"],
+            "answers": data["answers"],
             "is_public": data["is_public"],
         }
 
@@ -61,5 +103,10 @@ class ResolutionForm(StyledFormMixin, forms.Form):
             "responsible": [a.agency_id for a in addressees if a.role == "responsible"],
             "collaborating": [a.agency_id for a in addressees if a.role == "collaborating"],
             "deadline": resolution.deadline,
+            "deadline_working_days": resolution.deadline_working_days,
+            "classification": resolution.classification,
+            "priority": resolution.priority,
+            "refer_to": resolution.refer_to_id,
+            "answers": resolution.answers_id,
             "is_public": resolution.is_public,
         }
