@@ -4,7 +4,7 @@ from django_jalali.admin.widgets import AdminjDateWidget
 
 from egov_portal.fields import JalaliDateField
 from egov_portal.forms import JalaliDateField as JalaliDateFormField
-from egov_portal.models import Notification, PageCounter, Slogan
+from egov_portal.models import Job, Notification, PageCounter, Slogan
 
 
 class JalaliAdminMixin:
@@ -59,3 +59,33 @@ class FrozenAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._frozen(obj)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Background jobs are read-only here: they are started from the portal's pages."""
+
+    list_display = ("kind", "state", "progress", "created_by", "created_at", "finished_at")
+    list_filter = ("state", "kind", "created_at")
+    search_fields = ("kind", "created_by__username", "error")
+    list_select_related = ("created_by",)
+    readonly_fields = (
+        "id",
+        "kind",
+        "params",
+        "state",
+        "progress",
+        "total",
+        "done",
+        "result",
+        "error",
+        "created_by",
+        "created_at",
+        "finished_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

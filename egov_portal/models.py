@@ -3,6 +3,8 @@ the notices users see in the portal."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -79,3 +81,59 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("در صف")
+    RUNNING = "running", _("در حال اجرا")
+    DONE = "done", _("انجام شد")
+    FAILED = "failed", _("ناموفق")
+
+
+def job_result_upload_to(instance, filename: str) -> str:
+    return f"jobs/{instance.pk}/{filename}"
+
+
+class Job(models.Model):
+    """A piece of work run in the background (a thread, or a Celery worker when Redis is
+    configured), with its progress and its result file (private: served through a view
+    that checks who started it). See ``egov_portal/jobs.py``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("نوع"), max_length=50)
+    params = models.JSONField(_("پارامترها"), default=dict, blank=True)
+    state = models.CharField(_("وضعیت"), max_length=10, choices=JobState, default=JobState.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("پیشرفت (درصد)"), default=0)
+    total = models.PositiveIntegerField(_("تعداد کل"), default=0)
+    done = models.PositiveIntegerField(_("انجام‌شده"), default=0)
+    result = models.FileField(
+        _("نتیجه"), upload_to=job_result_upload_to, max_length=300, blank=True
+    )
+    error = models.TextField(_("خطا"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("درخواست‌کننده"),
+        on_delete=models.CASCADE,
+        related_name="jobs",
+    )
+    created_at = models.DateTimeField(_("زمان درخواست"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("زمان پایان"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("کار پس‌زمینه")
+        verbose_name_plural = _("کارهای پس‌زمینه")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100),
+                name="job_progress_percent",
+                violation_error_message=_("پیشرفت بین ۰ و ۱۰۰ درصد است."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.get_state_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in {JobState.DONE, JobState.FAILED}

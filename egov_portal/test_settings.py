@@ -21,3 +21,5 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = tempfile.mkdtemp(prefix="egov-test-static-")
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0

@@ -206,3 +206,11 @@ def test_meeting_list_query_budget(persona_client, working_group, django_assert_
             client.get(reverse("committees:meeting_list", args=[working_group.pk])).status_code
             == 200
         )
+
+
+def test_founding_meeting_page_shows_the_historical_record(client, steering):
+    meeting = steering.legal_basis.meeting
+    html = client.get(reverse("committees:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "جلسه مورخ ۱۳۹۴/۰۲/۰۷" in html
+    assert "ثبت تاریخی بر پایه سند مبنا" in html
+    assert "بند الف" in html and "بند ج" in html
