@@ -32,7 +32,7 @@ def due_invitations(*, now: datetime.datetime, hours: int):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("یادآوری جلسه‌هایی که تا چند ساعت دیگر برگزار می‌شوند، یک بار برای هر مدعو.")
+    help = "یادآوری جلسه‌هایی که تا چند ساعت دیگر برگزار می‌شوند، یک بار برای هر مدعو."
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -1,0 +1,487 @@
+"""Follow-up of directives and referrals: reminders with escalation, the referral queue.
+
+Reminders (run daily by ``manage.py send_directive_reminders``): for every open directive
+with a deadline, the agency's IT managers are reminded ``DIRECTIVE_REMINDER_DAYS_BEFORE``
+days before the deadline (step «before»), on the deadline (step «due») and once a week
+while it is overdue (steps «overdue-w1», «overdue-w2» …). From the first overdue week the
+issuing body's secretariat is told too, and from the third week the body's chair. Each
+step is sent once: its ``ReminderLog`` row is inserted in the transaction that sends it, so
+a second run (or two runs at once) finds the step taken and sends nothing.
+
+Only the step that is current on the day is sent; a step missed while the command did not
+run is not sent late (no burst of stale reminders after an outage).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from guardian.shortcuts import get_users_with_perms
+
+from committees.models import Body, Meeting, MeetingState, SeatRole
+from egov_portal.jalali import format_jalali_long, format_jalali_short
+from egov_portal.notices import notify
+from egov_portal.persian import ordinal_fa, to_persian_digits
+from resolutions.models import (
+    OPEN_STATES,
+    Directive,
+    Referral,
+    ReferralState,
+    ReminderLog,
+    Resolution,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DAYS_BEFORE = 3
+OVERDUE_PREFIX = "overdue-w"
+# From which overdue week the issuing body's secretariat, and then its chair, are told.
+SECRETARIAT_FROM_WEEK = 1
+CHAIR_FROM_WEEK = 3
+
+
+def days_before() -> int:
+    return int(getattr(settings, "DIRECTIVE_REMINDER_DAYS_BEFORE", DEFAULT_DAYS_BEFORE))
+
+
+def _gregorian(day) -> datetime.date:
+    return day.togregorian() if hasattr(day, "togregorian") else day
+
+
+# --- steps ---------------------------------------------------------------------------------
+
+
+def step_on(due: datetime.date, today: datetime.date, *, before: int | None = None) -> str | None:
+    """The reminder step current on ``today`` for a deadline ``due`` (None: nothing yet)."""
+    before = days_before() if before is None else before
+    if today < due:
+        return "before" if before > 0 and (due - today).days <= before else None
+    week = (today - due).days // 7
+    return "due" if week == 0 else f"{OVERDUE_PREFIX}{week}"
+
+
+def overdue_week(step: str) -> int:
+    """1 for «overdue-w1» …; 0 for «before» and «due»."""
+    if step.startswith(OVERDUE_PREFIX):
+        return int(step.removeprefix(OVERDUE_PREFIX))
+    return 0
+
+
+def step_label(step: str) -> str:
+    """The step in Persian, for pages and messages."""
+    if step == "before":
+        return _("یادآوری پیش از مهلت")
+    if step == "due":
+        return _("یادآوری روز مهلت")
+    week = overdue_week(step)
+    if week:
+        return _("هفته %(ordinal)s پس از مهلت") % {"ordinal": ordinal_fa(week)}
+    return step
+
+
+# --- recipients ----------------------------------------------------------------------------
+
+
+class Recipient(NamedTuple):
+    user: object
+    role: str  # "agency" (IT manager), "secretariat" or "chair"
+
+
+class DueReminder(NamedTuple):
+    directive: Directive
+    step: str
+    recipients: list[Recipient]
+
+
+class _Recipients:
+    """Who is told about a directive, cached per agency and per body for one run."""
+
+    def __init__(self, today: datetime.date):
+        self.today = today
+        self._agency: dict[int, list] = {}
+        self._secretariat: dict[int, list] = {}
+        self._chair: dict[int, list] = {}
+
+    @staticmethod
+    def _users(obj, perm: str) -> list:
+        users = get_users_with_perms(obj, only_with_perms_in=[perm], with_group_users=True)
+        return list(users.filter(is_active=True).order_by("pk"))
+
+    def agency(self, agency) -> list:
+        if agency.pk not in self._agency:
+            self._agency[agency.pk] = self._users(agency, "manage_agency_directives")
+        return self._agency[agency.pk]
+
+    def secretariat(self, body: Body) -> list:
+        if body.pk not in self._secretariat:
+            self._secretariat[body.pk] = self._users(body, "manage_body")
+        return self._secretariat[body.pk]
+
+    def chair(self, body: Body) -> list:
+        """The account of whoever holds the body's chair seat today (none when vacant)."""
+        from committees.selectors import seat_states_on, seats_of
+
+        if body.pk not in self._chair:
+            states = seat_states_on(seats=list(seats_of(body)), on_date=self.today)
+            users = []
+            for state in states:
+                if state.seat.role != SeatRole.CHAIR:
+                    continue
+                for holder in state.holders:
+                    user = getattr(holder.person, "user", None)
+                    if user is not None and user.is_active:
+                        users.append(user)
+            self._chair[body.pk] = users
+        return self._chair[body.pk]
+
+    def for_step(self, directive: Directive, step: str) -> list[Recipient]:
+        week = overdue_week(step)
+        groups = [("agency", self.agency(directive.agency))]
+        if week >= SECRETARIAT_FROM_WEEK:
+            groups.append(("secretariat", self.secretariat(directive.body)))
+        if week >= CHAIR_FROM_WEEK:
+            groups.append(("chair", self.chair(directive.body)))
+        seen: set[int] = set()
+        recipients = []
+        for role, users in groups:
+            for user in users:
+                if user.pk not in seen:
+                    seen.add(user.pk)
+                    recipients.append(Recipient(user, role))
+        return recipients
+
+
+def reminders_due(today: datetime.date) -> list[DueReminder]:
+    """The reminders to send on ``today``: ``(directive, step, recipients)`` for every open
+    directive whose current step was not sent yet and that has someone to tell."""
+    today = _gregorian(today)
+    before = days_before()
+    directives = (
+        Directive.objects.filter(
+            state__in=OPEN_STATES,
+            due_date__isnull=False,
+            due_date__lte=today + datetime.timedelta(days=max(before, 0)),
+        )
+        .select_related("agency", "body", "resolution__meeting__body")
+        .prefetch_related(Prefetch("reminders", queryset=ReminderLog.objects.only("step")))
+        .order_by("due_date", "pk")
+    )
+    people = _Recipients(today)
+    due = []
+    for directive in directives:
+        step = step_on(_gregorian(directive.due_date), today, before=before)
+        if step is None or step in {log.step for log in directive.reminders.all()}:
+            continue
+        recipients = people.for_step(directive, step)
+        if recipients:
+            due.append(DueReminder(directive, step, recipients))
+    return due
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+def directive_path(directive: Directive) -> str:
+    """The path of the directive's page in the agency inbox, ``/directives/<pk>/``."""
+    try:
+        return reverse("resolutions:directive_detail", args=[directive.pk])
+    except NoReverseMatch:
+        return f"/directives/{directive.pk}/"
+
+
+def _subject(directive: Directive, step: str, today: datetime.date) -> str:
+    letter = directive.letter_number
+    due = _gregorian(directive.due_date)
+    if step == "before":
+        return _("یادآوری: %(days)s روز تا پایان مهلت ابلاغ %(letter)s") % {
+            "days": to_persian_digits((due - today).days),
+            "letter": letter,
+        }
+    if step == "due":
+        return _("امروز پایان مهلت ابلاغ %(letter)s است") % {"letter": letter}
+    return _("ابلاغ %(letter)s %(days)s روز از مهلت گذشته است") % {
+        "letter": letter,
+        "days": to_persian_digits((today - due).days),
+    }
+
+
+def _lead(recipient: Recipient, directive: Directive, step: str) -> str:
+    values = {"agency": directive.agency, "body": directive.body}
+    if recipient.role == "chair":
+        return (
+            _(
+                "ابلاغ زیر به «%(agency)s» دست‌کم سه هفته از مهلت گذشته و هنوز انجام نشده است؛ "
+                "به عنوان رئیس «%(body)s» برای پیگیری آگاه می‌شوید."
+            )
+            % values
+        )
+    if recipient.role == "secretariat":
+        return (
+            _(
+                "ابلاغ زیر به «%(agency)s» از مهلت گذشته و هنوز انجام نشده است؛ "
+                "لطفاً از سوی دبیرخانه «%(body)s» پیگیری شود."
+            )
+            % values
+        )
+    if step == "before":
+        return _("مهلت اجرای ابلاغ زیر به‌زودی به پایان می‌رسد؛ لطفاً گزارش پیشرفت را ثبت کنید.")
+    if step == "due":
+        return _("امروز آخرین روز مهلت اجرای ابلاغ زیر است؛ لطفاً گزارش انجام را ثبت کنید.")
+    return _(
+        "مهلت اجرای ابلاغ زیر گذشته است؛ لطفاً هرچه زودتر اقدام و گزارش آن را در درگاه ثبت کنید."
+    )
+
+
+def _context(reminder: DueReminder, recipient: Recipient, today: datetime.date) -> dict:
+    directive, step = reminder.directive, reminder.step
+    due = _gregorian(directive.due_date)
+    resolution = directive.resolution
+    escalated = [
+        label
+        for role, label in (
+            ("secretariat", _("دبیرخانه %(body)s") % {"body": directive.body}),
+            ("chair", _("رئیس %(body)s") % {"body": directive.body}),
+        )
+        if any(r.role == role for r in reminder.recipients)
+    ]
+    return {
+        "subject": _subject(directive, step, today),
+        "lead": _lead(recipient, directive, step),
+        "user": recipient.user,
+        "name": recipient.user.get_full_name() or recipient.user.get_username(),
+        "directive": directive,
+        "resolution": resolution,
+        "meeting": resolution.meeting,
+        "step": step,
+        "step_label": step_label(step),
+        "due": format_jalali_long(due),
+        "issued": format_jalali_short(directive.issued_on),
+        "days_overdue": to_persian_digits(max((today - due).days, 0)),
+        "overdue": today > due,
+        "progress": to_persian_digits(directive.progress),
+        "escalated": escalated,
+        "url": settings.PORTAL_BASE_URL + directive_path(directive),
+    }
+
+
+def _message(context: dict, address: str) -> EmailMultiAlternatives:
+    text = render_to_string("resolutions/email/directive_reminder.txt", context)
+    html = render_to_string("resolutions/email/directive_reminder.html", context)
+    message = EmailMultiAlternatives(
+        subject=context["subject"],
+        body=text,
+        to=[address],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@dataclass
+class ReminderRun:
+    """What :func:`reminders_deliver` did."""
+
+    steps: int = 0
+    emails: int = 0
+    notices: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)  # (directive pk, step)
+
+
+def _deliver_one(reminder: DueReminder, today: datetime.date, connection, run: ReminderRun):
+    """Claim the step and send it, in one transaction: the claim is an INSERT that fails on
+    the unique (directive, step) constraint when another run took it, so it is sent once;
+    a mail server failure rolls the claim and the notices back for the next run."""
+    with transaction.atomic():
+        _log, created = ReminderLog.objects.get_or_create(
+            directive=reminder.directive, step=reminder.step
+        )
+        if not created:
+            return
+        messages, notices = [], 0
+        for recipient in reminder.recipients:
+            context = _context(reminder, recipient, today)
+            if notify(
+                user=recipient.user,
+                title=context["subject"],
+                body=context["lead"],
+                url=directive_path(reminder.directive),
+            ):
+                notices += 1
+            if recipient.user.email:
+                messages.append(_message(context, recipient.user.email))
+        emails = connection.send_messages(messages) if messages else 0
+    run.steps += 1
+    run.emails += emails or 0
+    run.notices += notices
+
+
+def reminders_deliver(today: datetime.date | None = None) -> ReminderRun:
+    """Send every reminder due on ``today`` (default: today); see the module."""
+    today = _gregorian(today) if today is not None else timezone.localdate()
+    run = ReminderRun()
+    # In the portal's language whatever the language of the caller.
+    with translation.override(settings.LANGUAGE_CODE):
+        due = reminders_due(today)
+        if not due:
+            return run
+        connection = get_connection()
+        connection.open()  # a mail server that cannot be reached stops before claiming
+        try:
+            for reminder in due:
+                try:
+                    _deliver_one(reminder, today, connection, run)
+                except (smtplib.SMTPException, OSError):
+                    logger.exception(
+                        "Directive reminder %s of directive %s was not sent",
+                        reminder.step,
+                        reminder.directive.pk,
+                    )
+                    run.failed.append((reminder.directive.pk, reminder.step))
+        finally:
+            connection.close()
+    return run
+
+
+def reminders_send(today: datetime.date | None = None) -> int:
+    """Send the reminders due on ``today``; returns how many reminder steps were sent."""
+    return reminders_deliver(today).steps
+
+
+# --- referrals -----------------------------------------------------------------------------
+
+PLACEABLE_STATES = (MeetingState.DRAFT, MeetingState.SCHEDULED, MeetingState.POSTPONED)
+
+
+def placeable_meetings(body: Body) -> list[Meeting]:
+    """The meetings of ``body`` a referral may be placed on (not yet held)."""
+    return list(
+        Meeting.objects.filter(body=body, state__in=PLACEABLE_STATES).order_by("starts_at", "pk")
+    )
+
+
+@transaction.atomic
+def referral_place(*, referral: Referral, meeting: Meeting, user) -> Referral:
+    """Put a waiting referral on the agenda of one of its body's coming meetings."""
+    from committees.services import agenda_item_add
+
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("resolution__meeting__body", "to_body")
+        .get(pk=referral.pk)
+    )
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if referral.state != ReferralState.WAITING:
+        raise ValidationError(
+            _("این ارجاع دیگر در صف نیست (وضعیت کنونی: %(state)s).")
+            % {"state": referral.get_state_display()},
+            code="not_waiting",
+        )
+    if meeting.body_id != referral.to_body_id:
+        raise ValidationError(
+            {"meeting": _("جلسه باید از جلسات «%(body)s» باشد.") % {"body": referral.to_body}},
+            code="other_body",
+        )
+    if meeting.state in {MeetingState.APPROVED, MeetingState.CANCELLED}:
+        raise ValidationError(
+            {
+                "meeting": _("«%(meeting)s» %(state)s است و دستور تازه نمی‌پذیرد.")
+                % {"meeting": meeting.title, "state": meeting.get_state_display()}
+            },
+            code="closed_meeting",
+        )
+    resolution = referral.resolution
+    title = _("ارجاع %(body)s: بند %(label)s %(meeting)s") % {
+        "body": resolution.meeting.body.short_name or resolution.meeting.body.name,
+        "label": resolution.label,
+        "meeting": resolution.meeting.title,
+    }
+    item = agenda_item_add(meeting=meeting, title=title[:300], description=resolution.text)
+    referral.agenda_item = item
+    referral.state = ReferralState.ON_AGENDA
+    referral.save(update_fields=["agenda_item", "state", "updated_at"])
+    return referral
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def _answers() -> Prefetch:
+    """The answering resolutions whose minutes are approved, as ``referral.answers``."""
+    return Prefetch(
+        "answered_by",
+        queryset=Resolution.objects.filter(meeting__state=MeetingState.APPROVED)
+        .select_related("meeting__body")
+        .order_by("meeting__starts_at", "order", "pk"),
+        to_attr="answers",
+    )
+
+
+def referrals_for_body(body: Body) -> list[Referral]:
+    """The referrals ``body`` received, waiting first, with the referring resolution, the
+    agenda item they were placed on and the approved resolutions that answer them."""
+    order = {ReferralState.WAITING: 0, ReferralState.ON_AGENDA: 1, ReferralState.ANSWERED: 2}
+    rows = list(
+        Referral.objects.filter(to_body=body)
+        .select_related("resolution__meeting__body", "agenda_item__meeting")
+        .prefetch_related(_answers())
+        .order_by("-created_at", "-pk")
+    )
+    return sorted(rows, key=lambda r: order.get(r.state, 3))
+
+
+def referral_outcomes_for_body(body: Body) -> list[Referral]:
+    """The referrals made by ``body``'s resolutions, with where each stands and, when
+    answered, the lower body's approved resolutions that answer it."""
+    return list(
+        Referral.objects.filter(resolution__meeting__body=body)
+        .select_related("to_body", "resolution__meeting__body", "agenda_item__meeting")
+        .prefetch_related(_answers())
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    directive: Directive
+    days_overdue: int
+    steps: list[tuple[str, datetime.datetime]]
+    path: str
+
+
+def overdue_directives(*, directives, body: Body, today: datetime.date):
+    """Open directives of ``body`` past their deadline on ``today``, most overdue first.
+
+    ``directives`` is the reader's ``visible_directives(user)``."""
+    return (
+        directives.filter(body=body, state__in=OPEN_STATES, due_date__lt=today)
+        .select_related("agency", "resolution__meeting")
+        .prefetch_related(
+            Prefetch("reminders", queryset=ReminderLog.objects.order_by("sent_at", "pk"))
+        )
+        .order_by("due_date", "pk")
+    )
+
+
+def overdue_rows(directives, today: datetime.date) -> list[OverdueRow]:
+    return [
+        OverdueRow(
+            directive=d,
+            days_overdue=(today - _gregorian(d.due_date)).days,
+            steps=[(step_label(log.step), log.sent_at) for log in d.reminders.all()],
+            path=directive_path(d),
+        )
+        for d in directives
+    ]

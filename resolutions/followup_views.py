@@ -1,0 +1,123 @@
+"""Follow-up pages: a body's referral queue, the referrals it sent, its overdue directives."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from committees.models import Body, Meeting
+from committees.permissions import body_access, body_for_user, require
+from egov_portal.forms import StyledFormMixin
+from resolutions import followup
+from resolutions.models import Referral, ReferralState
+from resolutions.permissions import visible_directives
+
+OVERDUE_PER_PAGE = 50
+
+
+class ReferralPlaceForm(StyledFormMixin, forms.Form):
+    meeting = forms.ModelChoiceField(
+        label=gettext_lazy("جلسه"),
+        queryset=Meeting.objects.none(),
+        error_messages={
+            "required": gettext_lazy("جلسه‌ای را برگزینید."),
+            "invalid_choice": gettext_lazy("جلسه‌ای از جلسات همین رکن برگزینید."),
+        },
+    )
+
+    def __init__(self, *args, body: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(body=body)
+
+
+@require_safe
+def referral_queue(request, pk: int):
+    body, access = body_for_user(request.user, pk)
+    referrals = followup.referrals_for_body(body)
+    groups = [
+        (state, label, [r for r in referrals if r.state == state])
+        for state, label in ReferralState.choices
+    ]
+    return render(
+        request,
+        "resolutions/followup/referral_queue.html",
+        {
+            "body": body,
+            "groups": groups,
+            "can_manage": access.manages,
+            "reads_body": True,
+            "meetings": followup.placeable_meetings(body) if access.manages else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def referral_place(request, pk: int):
+    referral = Referral.objects.filter(pk=pk).select_related("resolution").first()
+    if referral is None:
+        raise Http404
+    body, access = body_for_user(request.user, referral.to_body_id)
+    require(access.manages)
+    form = ReferralPlaceForm(request.POST, body=body)
+    if form.is_valid():
+        meeting = form.cleaned_data["meeting"]
+        try:
+            followup.referral_place(referral=referral, meeting=meeting, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("ارجاع در دستور «%(meeting)s» قرار گرفت.") % {"meeting": meeting.title},
+            )
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("resolutions:referral_queue", pk=body.pk)
+
+
+@require_safe
+def referrals_sent(request, pk: int):
+    body, _access = body_for_user(request.user, pk)
+    return render(
+        request,
+        "resolutions/followup/referrals_sent.html",
+        {
+            "body": body,
+            "referrals": followup.referral_outcomes_for_body(body),
+            "reads_body": True,
+        },
+    )
+
+
+@login_required
+@require_safe
+def overdue_list(request, pk: int):
+    body = get_object_or_404(Body, pk=pk)
+    today = timezone.localdate()
+    directives = followup.overdue_directives(
+        directives=visible_directives(request.user), body=body, today=today
+    )
+    page = Paginator(directives, OVERDUE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "resolutions/followup/overdue_list.html",
+        {
+            "body": body,
+            "page_obj": page,
+            "rows": followup.overdue_rows(page, today),
+            "reads_body": body_access(request.user, body).reads_records,
+        },
+    )
