@@ -4,7 +4,7 @@ from django_jalali.admin.widgets import AdminjDateWidget
 
 from egov_portal.fields import JalaliDateField
 from egov_portal.forms import JalaliDateField as JalaliDateFormField
-from egov_portal.models import Job, Notification, PageCounter, Slogan
+from egov_portal.models import AuditEvent, Job, Notification, PageCounter, Slogan
 
 
 class JalaliAdminMixin:
@@ -69,7 +69,7 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ("state", "kind", "created_at")
     search_fields = ("kind", "created_by__username", "error")
     list_select_related = ("created_by",)
-    readonly_fields = (
+    fields = (
         "id",
         "kind",
         "params",
@@ -77,15 +77,55 @@ class JobAdmin(admin.ModelAdmin):
         "progress",
         "total",
         "done",
-        "result",
+        "result_name",
         "error",
         "created_by",
         "created_at",
         "finished_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("نتیجه"))
+    def result_name(self, obj):
+        # The name only: private files are served by the job's page, not from MEDIA_URL.
+        return obj.result.name if obj.result else ""
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: no one adds, changes or deletes an event here."""
+
+    list_display = ("at", "actor", "source", "action", "model", "object_repr", "body_id")
+    list_filter = ("action", "model", "source", "at")
+    search_fields = ("object_repr", "actor__username")
+    list_select_related = ("actor",)
+    date_hierarchy = "at"
+    actions = None
+    readonly_fields = (
+        "at",
+        "actor",
+        "source",
+        "action",
+        "model",
+        "object_id",
+        "object_repr",
+        "body_id",
+        "before",
+        "after",
+        "address",
     )
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

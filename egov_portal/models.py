@@ -137,3 +137,77 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in {JobState.DONE, JobState.FAILED}
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("ایجاد")
+    UPDATE = "update", _("ویرایش")
+    TRANSITION = "transition", _("تغییر وضعیت")
+    DELETE = "delete", _("حذف")
+    GRANT = "grant", _("اعطای مجوز")
+    REVOKE = "revoke", _("لغو مجوز")
+
+
+class AuditSource(models.TextChoices):
+    WEB = "web", _("درگاه")
+    COMMAND = "command", _("فرمان مدیریتی")
+
+
+def _refuse_audit_change():
+    from django.core.exceptions import PermissionDenied
+
+    raise PermissionDenied(_("رویدادهای دفتر ممیزی تغییر نمی‌کنند و حذف نمی‌شوند."))
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """No bulk edits or deletes either (the database trigger says the same on PostgreSQL)."""
+
+    def update(self, **kwargs):
+        _refuse_audit_change()
+
+    def delete(self):
+        _refuse_audit_change()
+
+
+class AuditEvent(models.Model):
+    """One create, change, state transition, deletion or permission grant on a tracked
+    record: who, when, from where, and the field values before and after. Append-only;
+    written by ``egov_portal.audit`` in the same transaction as the change."""
+
+    at = models.DateTimeField(_("زمان"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("کاربر"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(_("مبدأ"), max_length=10, choices=AuditSource)
+    action = models.CharField(_("عمل"), max_length=12, choices=AuditAction)
+    model = models.CharField(_("نوع رکورد"), max_length=100)
+    object_id = models.CharField(_("شناسه رکورد"), max_length=64)
+    object_repr = models.CharField(_("رکورد"), max_length=200)
+    body_id = models.PositiveIntegerField(_("شناسه رکن"), null=True, blank=True, db_index=True)
+    before = models.JSONField(_("پیش از تغییر"), default=dict, blank=True)
+    after = models.JSONField(_("پس از تغییر"), default=dict, blank=True)
+    address = models.GenericIPAddressField(_("نشانی IP"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("رویداد ممیزی")
+        verbose_name_plural = _("دفتر ممیزی")
+        indexes = [models.Index(fields=["model", "object_id"], name="auditevent_object")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            _refuse_audit_change()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_audit_change()

@@ -39,6 +39,11 @@ def static_file_for_url(url: str) -> Path | None:
     return collected if collected.is_file() else None
 
 
+def static_only_fetcher():
+    """The URL fetcher every PDF uses (for code that drives WeasyPrint itself)."""
+    return _fetcher()
+
+
 def _fetcher():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 

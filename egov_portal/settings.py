@@ -135,6 +135,9 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="egov-portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background jobs (PDF batches): on Celery with this Redis when set, in-process otherwise.
+REDIS_URL = env_str("REDIS_URL", default="")
+
 # The public address of the portal, used in e-mails, calendar files and QR codes.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
