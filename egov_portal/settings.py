@@ -129,6 +129,9 @@ _email = email_settings(
     env_str("EMAIL_URL", default="console://" if DEBUG else "smtp://localhost:25")
 )
 globals().update(_email)
+# Thursdays are closed in most of the province's executive agencies (deadlines in working days).
+THURSDAY_IS_WEEKEND = env_bool("THURSDAY_IS_WEEKEND", default=True)
+
 # Largest accepted upload (agenda papers, evidence files), in bytes.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
