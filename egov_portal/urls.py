@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("committees.urls")),
     path("", include("resolutions.urls")),
+    path("help/", include("egov_portal.help_urls")),
+    path("audit/", include("egov_portal.audit_urls")),
 ]
