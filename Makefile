@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format check-system venv install install-dev migrate demo serve \
-        messages bench clean
+        messages bench clean backup restore
 
 help:
 	@echo "make run    - install, migrate the embedded SQLite database, load Gilan, serve on http://$(HOST):$(PORT)"
@@ -68,6 +68,13 @@ test: install-dev lint
 
 bench: install-dev
 	$(PY) -m tests.benchmarks.run
+
+backup: install
+	$(PY) manage.py backup --dir backups/
+
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/egov-portal-….tar.gz"; exit 1; }
+	$(PY) manage.py restore "$(ARCHIVE)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov staticfiles

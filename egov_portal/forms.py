@@ -12,12 +12,23 @@ from egov_portal.persian import normalize_text, to_persian_digits
 
 
 class JalaliDateInput(jforms.jDateInput):
-    """A text input showing «۱۴۰۳/۰۱/۱۵»; typing accepts any digits and ``/`` or ``-``."""
+    """A text input showing «۱۴۰۳/۰۱/۱۵»; typing accepts any digits and ``/`` or ``-``.
+
+    ``data-jdp`` opens the vendored Jalali date picker (``static/vendor/jalalidatepicker``,
+    started by ``static/js/datepicker-init.js``). Its files are loaded by ``base.html``,
+    because templates do not print ``{{ form.media }}``; the picker leaves the input
+    editable, so typing keeps working without JavaScript too.
+    """
 
     input_type = "text"
 
     def __init__(self, attrs=None):
-        final = {"placeholder": "۱۴۰۳/۰۱/۱۵", "inputmode": "numeric", "autocomplete": "off"}
+        final = {
+            "placeholder": "۱۴۰۳/۰۱/۱۵",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "data-jdp": "",
+        }
         final.update(attrs or {})
         super().__init__(attrs=final)
 
@@ -45,7 +56,15 @@ class JalaliDateField(jforms.jDateField):
 
 
 class PersianCharField(forms.CharField):
-    """Text normalised on input (ي→ی, ك→ک, spaces) before validation."""
+    """Text normalised on input (ي→ی, ك→ک, spaces) before validation; bidi control
+    characters are refused (they can disguise names and numbers)."""
+
+    def __init__(self, *args, **kwargs):
+        from egov_portal.validators import validate_no_bidi_controls
+
+        super().__init__(*args, **kwargs)
+        if validate_no_bidi_controls not in self.validators:
+            self.validators.append(validate_no_bidi_controls)
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -127,3 +146,24 @@ class StyledFormMixin:
             existing = widget.attrs.get("class", "")
             if css not in existing:
                 widget.attrs["class"] = f"{existing} {css}".strip()
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids no database integer can hold before querying (SQLite would raise
+    OverflowError on an ``IN`` lookup with such a number)."""
+
+    LIMIT = 2**63 - 1
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except (TypeError, ValueError):
+                continue
+            if not -self.LIMIT <= number <= self.LIMIT:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)

@@ -7,7 +7,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Body
-from egov_portal.forms import JalaliDateField, PersianCharField, StyledFormMixin
+from egov_portal.forms import (
+    JalaliDateField,
+    PersianCharField,
+    SafeModelMultipleChoiceField,
+    StyledFormMixin,
+)
 from members.models import Agency
 from resolutions.models import Classification, Priority, Referral, ReferralState, ResolutionKind
 
@@ -24,13 +29,13 @@ class ResolutionForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("نوع"), choices=ResolutionKind.choices)
     agenda_item = forms.ChoiceField(label=_("دستور جلسه"), required=False)
     all_agencies = forms.BooleanField(label=_("همه دستگاه‌های اجرایی استان"), required=False)
-    responsible = forms.ModelMultipleChoiceField(
+    responsible = SafeModelMultipleChoiceField(
         label=_("دستگاه مسئول اجرا"),
         queryset=Agency.objects.filter(is_active=True).order_by("name"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    collaborating = forms.ModelMultipleChoiceField(
+    collaborating = SafeModelMultipleChoiceField(
         label=_("دستگاه‌های همکار"),
         queryset=Agency.objects.filter(is_active=True).order_by("name"),
         required=False,
