@@ -4,7 +4,14 @@ from django_jalali.admin.widgets import AdminjDateWidget
 
 from egov_portal.fields import JalaliDateField
 from egov_portal.forms import JalaliDateField as JalaliDateFormField
-from egov_portal.models import AuditEvent, Job, Notification, PageCounter, Slogan
+from egov_portal.models import (
+    AuditEvent,
+    Job,
+    Notification,
+    NotificationPreference,
+    PageCounter,
+    Slogan,
+)
 
 
 class JalaliAdminMixin:
@@ -129,3 +136,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "daily_digest")
+    list_filter = ("daily_digest",)
+    search_fields = ("user__username",)

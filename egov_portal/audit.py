@@ -10,8 +10,8 @@ cannot be found is stored with ``body_id=None``).
 Cost per change: one INSERT, plus for an update one SELECT by primary key that reads the
 row as it was (and, in the same query, the body it belongs to). Creating a row whose
 parent is not already loaded costs one more SELECT to find its body; the description
-(``object_repr``) never queries — ``str()`` is tried with queries blocked and falls back
-to «<model> <pk>».
+(``object_repr``) never queries — ``str()`` is tried only when the parents it may name are
+loaded, with queries blocked, and falls back to «<model> #<pk>: <name or title>».
 
 Who: ``AuditUserMiddleware`` puts the request in a context variable for the duration of
 the request (the user is read lazily, only when something is recorded); outside a request
@@ -68,6 +68,8 @@ PERMISSION_MODELS = frozenset(
 #: derived or bookkeeping columns that say nothing about the change.
 EXCLUDED_FIELDS = frozenset({"search_text", "canonical", "created_at", "updated_at"})
 STATE_FIELD = "state"
+#: a field that names the row, for the description when ``str()`` would need a query.
+NAME_FIELDS = ("name", "title", "letter_number")
 
 
 # --- who is acting -----------------------------------------------------------------
@@ -117,17 +119,15 @@ def _who() -> tuple[int | None, str, str | None]:
     context = _context.get()
     if context is None:
         return None, AuditSource.COMMAND, None
-    user = context.user
-    if context.request is not None:
-        try:
+    user, address = context.user, None
+    try:
+        if context.request is not None:
             user = getattr(context.request, "user", None)
             address = client_address(context.request) or None
-        except Exception:
-            log.warning("audit: could not read the request's user", exc_info=True)
-            user, address = None, None
-    else:
-        address = None
-    actor_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+        actor_id = user.pk if user is not None and user.is_authenticated else None
+    except Exception:
+        log.warning("audit: could not read the request's user", exc_info=True)
+        actor_id = None
     return actor_id, context.source, address
 
 
@@ -204,13 +204,30 @@ def _refuse_queries(execute, sql, params, many, context):
     raise _QueryBlocked
 
 
+def _unloaded_parent(instance: models.Model) -> bool:
+    """True if the row points at a parent that is not loaded (``str()`` would query)."""
+    return any(
+        getattr(instance, f.attname) is not None and not f.is_cached(instance)
+        for f in instance._meta.concrete_fields
+        if f.many_to_one or f.one_to_one
+    )
+
+
 def _describe(instance: models.Model, using: str) -> str:
-    """``str(instance)`` when it needs nothing from the database, else «<model> <pk>»."""
-    try:
-        with connections[using].execute_wrapper(_refuse_queries):
-            text = str(instance)
-    except Exception:
-        text = f"{instance._meta.verbose_name} {instance.pk}"
+    """``str(instance)`` when it needs nothing from the database, else «<model> #<pk>» and
+    the row's name or title if it has one."""
+    if not _unloaded_parent(instance):
+        try:
+            with connections[using].execute_wrapper(_refuse_queries):
+                return str(instance)[:200]
+        except Exception:
+            pass
+    text = f"{instance._meta.verbose_name} #{instance.pk}"
+    for name in NAME_FIELDS:
+        value = instance.__dict__.get(name)
+        if isinstance(value, str) and value:
+            text = f"{text}: {value}"
+            break
     return text[:200]
 
 
@@ -239,12 +256,8 @@ def _body_from_instance(instance: models.Model, using: str) -> int | None:
             if key is None:
                 return None
             rest = "__".join(parts[index + 1 :])
-            return (
-                field.related_model._base_manager.using(using)
-                .filter(pk=key)
-                .values_list(rest, flat=True)
-                .first()
-            )
+            related = field.related_model._base_manager.using(using)
+            return next(iter(related.filter(pk=key).order_by().values_list(rest, flat=True)), None)
         obj = getattr(obj, name)
         if obj is None:
             return None
@@ -296,7 +309,8 @@ def _before_save(sender, instance, raw=False, using=None, update_fields=None, **
         body_lookup = "__".join(parts) if parts and len(parts) > 1 else None
         if body_lookup:
             selected.append(body_lookup)
-        row = sender._base_manager.using(using).filter(pk=instance.pk).values(*selected).first()
+        rows = sender._base_manager.using(using).filter(pk=instance.pk).order_by()
+        row = next(iter(rows.values(*selected)), None)
         if row is None:
             return
         before = {f.name: _jsonable(f, row[f.attname]) for f in fields}

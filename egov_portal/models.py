@@ -72,6 +72,8 @@ class Notification(models.Model):
     url = models.CharField(_("پیوند"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("زمان ایجاد"), auto_now_add=True)
     read_at = models.DateTimeField(_("زمان خواندن"), null=True, blank=True)
+    kind = models.CharField(_("نوع رویداد"), max_length=20, default="other")
+    digested_at = models.DateTimeField(_("زمان ارسال در رایانامه روزانه"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -211,3 +213,38 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         _refuse_audit_change()
+
+
+class NoticeKind(models.TextChoices):
+    """The kinds of event a user may mute (``notify(kind=…)``; others are "other")."""
+
+    MEETING = "meeting", _("جلسه‌ها (دعوت، تعویق، لغو)")
+    MINUTES = "minutes", _("صورتجلسه‌ها (بررسی و تأیید)")
+    DIRECTIVE = "directive", _("ابلاغ‌ها")
+    REMINDER = "reminder", _("یادآوری مهلت‌ها")
+
+
+class NotificationPreference(models.Model):
+    """How a user wants to be told: a daily digest e-mail instead of one e-mail per event,
+    and the kinds of event he does not want to hear about at all."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("کاربر"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    daily_digest = models.BooleanField(
+        _("رایانامه روزانه"),
+        default=False,
+        help_text=_("روزی یک رایانامه با اعلان‌های خوانده‌نشده، به جای رایانامه برای هر رویداد."),
+    )
+    muted_kinds = models.JSONField(_("رویدادهای بی‌صدا"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("زمان آخرین ویرایش"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ترجیح اعلان")
+        verbose_name_plural = _("ترجیحات اعلان")
+
+    def __str__(self) -> str:
+        return str(self.user)

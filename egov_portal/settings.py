@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "egov_portal.context_processors.portal",
+                "egov_portal.context_processors_notices.unread_count",
             ],
         },
     },

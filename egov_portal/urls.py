@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("resolutions.urls")),
     path("help/", include("egov_portal.help_urls")),
     path("audit/", include("egov_portal.audit_urls")),
+    path("notifications/", include("egov_portal.notification_urls")),
 ]

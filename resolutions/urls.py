@@ -6,6 +6,7 @@ from resolutions import (
     urls_followup,
     urls_inbox,
     urls_letters,
+    urls_search,
     views,
 )
 
@@ -25,4 +26,5 @@ urlpatterns = [
     *urls_dashboard.urlpatterns,
     *urls_letters.urlpatterns,
     *urls_followup.urlpatterns,
+    *urls_search.urlpatterns,
 ]

@@ -237,7 +237,7 @@ def test_calendar_query_budget(working_group, persona_client, django_assert_num_
     year, month = _month_of_meetings(working_group, count)
     client = persona_client("member")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         html = _month(client, year, month)
 
     assert html.count('href="/meetings/') == count

@@ -362,7 +362,7 @@ def _directives(working_group, many: bool) -> None:
 
 
 @pytest.mark.parametrize("many", [False, True])
-@pytest.mark.parametrize(("persona", "queries"), [("secretary", 18), ("admin", 7)])
+@pytest.mark.parametrize(("persona", "queries"), [("secretary", 19), ("admin", 8)])
 def test_dashboard_query_budget(
     many, persona, queries, working_group, persona_client, django_assert_num_queries
 ):

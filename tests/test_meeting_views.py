@@ -188,7 +188,7 @@ def test_meeting_page_query_budget(persona_client, working_group, django_assert_
             responsible=[Agency.objects.get(name="اداره کل آموزش و پرورش")],
         )
     client = persona_client("secretary")
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         assert (
             client.get(reverse("committees:meeting_detail", args=[meeting.pk])).status_code == 200
         )
@@ -201,7 +201,7 @@ def test_meeting_list_query_budget(persona_client, working_group, django_assert_
     for _ in range(1 + extra):
         meeting_create(body=working_group, starts_at=timezone.now(), place="x")
     client = persona_client("member")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert (
             client.get(reverse("committees:meeting_list", args=[working_group.pk])).status_code
             == 200

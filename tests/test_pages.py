@@ -188,13 +188,13 @@ def test_agency_list_query_budget(client, django_assert_num_queries, extra):
 def test_agency_page_query_budget(persona_client, django_assert_num_queries):
     agency = Agency.objects.get(name="استانداری گیلان")
     client = persona_client("chair")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(reverse("committees:agency_detail", args=[agency.pk])).status_code == 200
 
 
 def test_home_query_budget(persona_client, django_assert_num_queries):
     client = persona_client("chair")
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         assert client.get(reverse("committees:home")).status_code == 200
 
 
