@@ -7,4 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = _("درگاه")
 
     def ready(self) -> None:
-        from egov_portal import security  # noqa: F401  (connects the security log)
+        # Connect the security log and the audit trail's signal handlers.
+        from egov_portal import audit, security  # noqa: F401

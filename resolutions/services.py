@@ -83,16 +83,13 @@ def _validate_directive_fields(
 
 def _set_addressees(resolution: Resolution, responsible, collaborating) -> None:
     resolution.addressees.all().delete()
-    ResolutionAgency.objects.bulk_create(
-        [
-            ResolutionAgency(resolution=resolution, agency=a, role=AgencyRole.RESPONSIBLE)
-            for a in responsible
-        ]
-        + [
-            ResolutionAgency(resolution=resolution, agency=a, role=AgencyRole.COLLABORATING)
-            for a in collaborating
-        ]
-    )
+    # One row at a time (not bulk_create) so that the audit trail records each addressee.
+    for role, agencies in (
+        (AgencyRole.RESPONSIBLE, responsible),
+        (AgencyRole.COLLABORATING, collaborating),
+    ):
+        for agency in agencies:
+            ResolutionAgency.objects.create(resolution=resolution, agency=agency, role=role)
 
 
 @transaction.atomic

@@ -208,7 +208,7 @@ def test_home_lists_upcoming_meetings_and_minutes_to_review(
         scheduled_meeting(working_group)
         in_review_meeting(working_group)
     client = persona_client("member")
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         html = client.get(reverse("committees:home")).content.decode()
     assert html.count('data-testid="upcoming"') == 1
     upcoming = html.split('data-testid="upcoming"', 1)[1].split("</ul>", 1)[0]
