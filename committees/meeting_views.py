@@ -96,6 +96,8 @@ def _meeting_queryset():
         "guests",
         "minutes__reviews__person",
         "resolutions__addressees__agency",
+        "resolutions__amends__meeting__body",
+        "resolutions__amended_by__meeting__body",
     )
 
 

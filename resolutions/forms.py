@@ -14,7 +14,14 @@ from egov_portal.forms import (
     StyledFormMixin,
 )
 from members.models import Agency
-from resolutions.models import Classification, Priority, Referral, ReferralState, ResolutionKind
+from resolutions.models import (
+    Classification,
+    Priority,
+    Referral,
+    ReferralState,
+    Resolution,
+    ResolutionKind,
+)
 
 
 def lower_bodies(body: Body):
@@ -63,6 +70,12 @@ class ResolutionForm(StyledFormMixin, forms.Form):
     refer_to = forms.ModelChoiceField(
         label=_("ارجاع به رکن پایین‌دست"), queryset=Body.objects.none(), required=False
     )
+    amends = forms.ModelChoiceField(
+        label=_("اصلاح مصوبه پیشین"),
+        queryset=Resolution.objects.none(),
+        required=False,
+        help_text=_("مصوبه تأییدشده‌ای که این مصوبه اصلاح می‌کند؛ ابلاغ‌های باز آن جایگزین می‌شوند."),
+    )
     answers = forms.ModelChoiceField(
         label=_("پاسخ به ارجاع رسیده"), queryset=Referral.objects.none(), required=False
     )
@@ -75,6 +88,11 @@ class ResolutionForm(StyledFormMixin, forms.Form):
             (pk, item.title) for pk, item in self.items.items()
         ]
         self.fields["refer_to"].queryset = lower_bodies(meeting.body)
+        self.fields["amends"].queryset = (
+            Resolution.objects.filter(meeting__body=meeting.body, meeting__state="approved")
+            .select_related("meeting__body")
+            .order_by("-meeting__starts_at", "order")
+        )
         self.fields["answers"].queryset = Referral.objects.filter(
             to_body=meeting.body, state__in=[ReferralState.WAITING, ReferralState.ON_AGENDA]
         ).select_related("resolution__meeting__body")
@@ -94,6 +112,7 @@ class ResolutionForm(StyledFormMixin, forms.Form):
             "priority": data["priority"] or Priority.NORMAL,
             "refer_to": data["refer_to"],
             "answers": data["answers"],
+            "amends": data["amends"],
             "is_public": data["is_public"],
         }
 
@@ -113,5 +132,6 @@ class ResolutionForm(StyledFormMixin, forms.Form):
             "priority": resolution.priority,
             "refer_to": resolution.refer_to_id,
             "answers": resolution.answers_id,
+            "amends": resolution.amends_id,
             "is_public": resolution.is_public,
         }

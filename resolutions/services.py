@@ -179,8 +179,14 @@ def resolution_update(
     priority: str = "normal",
     refer_to=None,
     answers=None,
+    amends: Resolution | None = None,
 ) -> Resolution:
     _require_editable(resolution.meeting)
+    if amends is not None and amends.meeting.state != MeetingState.APPROVED:
+        raise ValidationError(
+            _("فقط مصوبه‌ای را می‌توان اصلاح کرد که صورتجلسه‌اش تأیید شده باشد."),
+            code="amends_unapproved",
+        )
     _validate_directive_fields(
         meeting=resolution.meeting,
         kind=kind,
@@ -206,6 +212,7 @@ def resolution_update(
     resolution.priority = priority
     resolution.refer_to = refer_to
     resolution.answers = answers
+    resolution.amends = amends
     resolution.save()
     _set_addressees(resolution, responsible, collaborating)
     return resolution

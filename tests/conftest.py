@@ -7,6 +7,7 @@ transaction that is rolled back, so tests may change them freely.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -84,3 +85,38 @@ def django_assert_num_queries(django_assert_num_queries, db):
     ContentType.objects.clear_cache()
     clear_ct_cache()
     return django_assert_num_queries
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for every browser test of the session (Playwright's
+    sync API allows one running instance per thread). Never downloads a browser."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} not found: the browser tests drive Debian's Chromium. "
+            "Install it with `apt-get install chromium` (do not run `playwright install`).",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()

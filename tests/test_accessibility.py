@@ -25,7 +25,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import sync_playwright
 
 pytestmark = [pytest.mark.browser]
 
@@ -33,16 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
 AXE_URL = "/static/vendor/axe-core/axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 #: Violations found in templates this module does not own, waiting for their fix:
@@ -83,25 +72,6 @@ PAGES = (
     Page("public-resolutions", "resolutions:public_resolutions", "anonymous"),
     Page("help", "help:index", "anonymous"),
 )
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: the browser tests drive Debian's Chromium. "
-            "Install it with `apt-get install chromium` (do not run `playwright install`).",
-            pytrace=False,
-        )
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-    finally:
-        playwright.stop()
 
 
 def _demo_data() -> dict:

@@ -20,46 +20,17 @@ import pytest
 # test's own (synchronous) database work. The live server runs in its own thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BOOTSTRAP_CSS = "/static/vendor/bootstrap/bootstrap.rtl.min.css"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 WORKING_GROUP = "کارگروه توسعه دولت الکترونیک استان"
 SUBCOMMITTEES = ("کمیته خدمات الکترونیک", "کمیته شبکه و زیرساخت", "کمیته امنیت", "کمیته آموزش")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: the browser tests drive Debian's Chromium. "
-            "Install it with `apt-get install chromium` (do not run `playwright install`).",
-            pytrace=False,
-        )
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-    finally:
-        playwright.stop()
 
 
 class Traffic:

@@ -28,7 +28,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from committees.models import Body, BodyKind
 from egov_portal.persian import to_persian_digits
@@ -39,16 +39,6 @@ from tests.directive_helpers import approved_with, education
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 EDUCATION = "اداره کل آموزش و پرورش"
@@ -77,25 +67,6 @@ PERSIAN_TO_ASCII = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 # The portal links favicon.svg; should Chromium still ask for /favicon.ico, the 404 it
 # logs is not a page error.
 FAVICON = re.compile(r"/favicon\.ico")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: the browser tests drive Debian's Chromium. "
-            "Install it with `apt-get install chromium` (do not run `playwright install`).",
-            pytrace=False,
-        )
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-    finally:
-        playwright.stop()
 
 
 class Traffic:

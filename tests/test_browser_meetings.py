@@ -27,23 +27,13 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from committees.models import Meeting
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -58,25 +48,6 @@ MEETING_URL = re.compile(r"/meetings/(\d+)/$")
 # The portal serves no /favicon.ico; Chromium asks for it on its own (not a page request)
 # and logs the 404 to the console. That one is expected; any other error is not.
 EXPECTED_CONSOLE = re.compile(r"status of 404 .*'url': 'http://[^/]+/favicon\.ico'")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: the browser tests drive Debian's Chromium. "
-            "Install it with `apt-get install chromium` (do not run `playwright install`).",
-            pytrace=False,
-        )
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-    finally:
-        playwright.stop()
 
 
 class Traffic:

@@ -188,7 +188,7 @@ def test_meeting_page_query_budget(persona_client, working_group, django_assert_
             responsible=[Agency.objects.get(name="اداره کل آموزش و پرورش")],
         )
     client = persona_client("secretary")
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         assert (
             client.get(reverse("committees:meeting_detail", args=[meeting.pk])).status_code == 200
         )
@@ -214,3 +214,24 @@ def test_founding_meeting_page_shows_the_historical_record(client, steering):
     assert "جلسه مورخ ۱۳۹۴/۰۲/۰۷" in html
     assert "ثبت تاریخی بر پایه سند مبنا" in html
     assert "بند الف" in html and "بند ج" in html
+
+
+def test_a_correction_is_a_new_resolution_amending_the_old_one(persona_client, working_group):
+    from resolutions.services import minutes_approve
+    from tests.meeting_helpers import user
+
+    first = in_review_meeting(working_group)
+    old = resolution_create(meeting=first, text="مهلت پایان شهریور", kind="assignment")
+    minutes_approve(meeting=first, user=user("chair"))
+    later = held_meeting(working_group)
+    response = persona_client("secretary").post(
+        reverse("resolutions:resolution_add", args=[later.pk]),
+        {"text": "مهلت تا پایان مهر تمدید شد", "kind": "amendment", "amends": old.pk},
+    )
+    assert response.status_code == 302
+    correction = later.resolutions.get()
+    assert correction.amends == old and list(old.amended_by.all()) == [correction]
+    html = persona_client("secretary").get(reverse("committees:meeting_detail", args=[first.pk]))
+    assert "اصلاح‌شده با بند الف" in html.content.decode()
+    html = persona_client("secretary").get(reverse("committees:meeting_detail", args=[later.pk]))
+    assert f"اصلاح بند الف {first}" in html.content.decode()
