@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -32,6 +31,7 @@ from committees.meeting_forms import (
 from committees.models import AgendaItem, Meeting, MeetingState
 from committees.permissions import body_for_user, meeting_for_user, require
 from egov_portal.forms import run_service
+from egov_portal.views import run_action
 
 MEETINGS_PER_PAGE = 20
 
@@ -146,18 +146,6 @@ def meeting_edit(request, pk: int):
     )
 
 
-def _act(request, call, success: str) -> bool:
-    """Run a service; report its refusal (Persian, from the service) or ``success``."""
-    try:
-        call()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return False
-    messages.success(request, success)
-    return True
-
-
 def _secretariat_action(request, pk: int, form_class, call, success: str):
     """Shared shape of the secretariat's POST actions: check, validate, call, report."""
     meeting, access = meeting_for_user(request.user, pk)
@@ -169,7 +157,7 @@ def _secretariat_action(request, pk: int, form_class, call, success: str):
             _refused(request, form)
             return _detail(meeting)
         data = form.cleaned_data
-    _act(request, lambda: call(meeting, data), success)
+    run_action(request, lambda: call(meeting, data), success)
     return _detail(meeting)
 
 
@@ -264,7 +252,7 @@ def agenda_item_edit(request, pk: int):
 @require_POST
 def agenda_item_delete(request, pk: int):
     item = _item_for_user(request.user, pk)
-    _act(request, lambda: services.agenda_item_delete(item=item), _("دستور جلسه حذف شد."))
+    run_action(request, lambda: services.agenda_item_delete(item=item), _("دستور جلسه حذف شد."))
     return _detail(item.meeting)
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from committees.permissions import require
 from egov_portal.persian import to_persian_digits
 from egov_portal.uploads import file_response, kind_for_content_type, safe_download_name
+from egov_portal.views import run_action
 from members.models import Agency
 from resolutions import directives as follow
 from resolutions.directives import REPORTABLE
@@ -164,18 +164,6 @@ def _back(directive: Directive):
     return redirect("resolutions:directive_detail", pk=directive.pk)
 
 
-def _run(request, call, success: str) -> bool:
-    """Run a service; report its refusal (nothing changed) or ``success`` as a message."""
-    try:
-        call()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return False
-    messages.success(request, success)
-    return True
-
-
 def _form_errors(request, form) -> None:
     for errors in form.errors.values():
         for message in errors:
@@ -191,7 +179,7 @@ def directive_acknowledge(request, pk: int):
     if directive.acknowledged_at is not None:
         messages.info(request, _("رسید ابلاغ %(number)s پیش‌تر ثبت شده بود.") % {"number": number})
         return _back(directive)
-    _run(
+    run_action(
         request,
         lambda: follow.directive_acknowledge(directive=directive, user=request.user),
         _("رسید ابلاغ %(number)s ثبت شد.") % {"number": number},
@@ -209,7 +197,7 @@ def directive_report(request, pk: int):
         _form_errors(request, form)
         return _back(directive)
     final = form.cleaned_data["final"]
-    _run(
+    run_action(
         request,
         lambda: follow.progress_report_add(
             directive=directive,
@@ -231,7 +219,7 @@ def directive_report(request, pk: int):
 def directive_verify(request, pk: int):
     directive, access = directive_for_user(request.user, pk)
     require(access.secretariat)
-    _run(
+    run_action(
         request,
         lambda: follow.directive_verify(directive=directive, user=request.user),
         _("انجام ابلاغ تأیید شد."),
@@ -248,7 +236,7 @@ def directive_return(request, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
         return _back(directive)
-    _run(
+    run_action(
         request,
         lambda: follow.directive_return(
             directive=directive, user=request.user, comment=form.cleaned_data["comment"]
@@ -267,7 +255,7 @@ def directive_cancel(request, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
         return _back(directive)
-    _run(
+    run_action(
         request,
         lambda: follow.directive_cancel(
             directive=directive, user=request.user, reason=form.cleaned_data["reason"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from committees.meeting_forms import OrderForm
 from committees.permissions import meeting_for_user, require
 from egov_portal.forms import run_service
+from egov_portal.views import run_action
 from resolutions import services
 from resolutions.forms import ResolutionForm
 from resolutions.models import Resolution
@@ -20,16 +20,6 @@ from resolutions.models import Resolution
 
 def _detail(meeting):
     return redirect("committees:meeting_detail", pk=meeting.pk)
-
-
-def _report(request, call, success: str) -> None:
-    try:
-        call()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
 
 
 def _resolution_for_manager(user, pk: int) -> Resolution:
@@ -87,7 +77,9 @@ def resolution_edit(request, pk: int):
 def resolution_delete(request, pk: int):
     resolution = _resolution_for_manager(request.user, pk)
     meeting = resolution.meeting
-    _report(request, lambda: services.resolution_delete(resolution=resolution), _("مصوبه حذف شد."))
+    run_action(
+        request, lambda: services.resolution_delete(resolution=resolution), _("مصوبه حذف شد.")
+    )
     return _detail(meeting)
 
 
@@ -98,7 +90,7 @@ def resolution_reorder(request, pk: int):
     require(access.manages)
     form = OrderForm(request.POST)
     if form.is_valid():
-        _report(
+        run_action(
             request,
             lambda: services.resolution_reorder(
                 meeting=meeting, ordered_ids=form.cleaned_data["order"]
@@ -115,7 +107,7 @@ def resolution_reorder(request, pk: int):
 def minutes_approve(request, pk: int):
     meeting, access = meeting_for_user(request.user, pk)
     require(access.chair)
-    _report(
+    run_action(
         request,
         lambda: services.minutes_approve(meeting=meeting, user=request.user),
         _("صورتجلسه تأیید شد و از این پس تغییر نمی‌کند."),
