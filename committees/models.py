@@ -472,12 +472,12 @@ class Meeting(TimeStampedModel):
     @property
     def title(self) -> str:
         """«جلسه ششم», or «جلسه مورخ ۱۳۹۴/۰۲/۰۷» for a historical meeting of unknown number."""
-        from egov_portal.jalali import format_jalali_short
-        from egov_portal.persian import ordinal_fa
+        from egov_portal.i18n import ordinal
+        from egov_portal.jalali import display_short
 
         if not self.number:
-            return _("جلسه مورخ %(date)s") % {"date": format_jalali_short(self.starts_at)}
-        return _("جلسه %(ordinal)s") % {"ordinal": ordinal_fa(self.number)}
+            return _("جلسه مورخ %(date)s") % {"date": display_short(self.starts_at)}
+        return _("جلسه %(ordinal)s") % {"ordinal": ordinal(self.number)}
 
     @property
     def is_frozen(self) -> bool:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov_portal.i18n import digits, interface_is_english
 from egov_portal.persian import to_latin_digits, to_persian_digits
 
 PERSIAN_MONTHS: tuple[str, ...] = (
@@ -35,6 +36,45 @@ PERSIAN_WEEKDAYS: dict[int, str] = {
     5: "شنبه",
     6: "یکشنبه",
 }
+
+# For the English interface: Jalali months transliterated, Gregorian months in English.
+JALALI_MONTHS_LATIN: tuple[str, ...] = (
+    "Farvardin",
+    "Ordibehesht",
+    "Khordad",
+    "Tir",
+    "Mordad",
+    "Shahrivar",
+    "Mehr",
+    "Aban",
+    "Azar",
+    "Dey",
+    "Bahman",
+    "Esfand",
+)
+GREGORIAN_MONTHS: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+ENGLISH_WEEKDAYS: tuple[str, ...] = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
 
 MIN_YEAR = 1200
 MAX_YEAR = 1500
@@ -99,6 +139,68 @@ def format_jalali_datetime(value: object) -> str:
     return to_persian_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d} {j.hour:02d}:{j.minute:02d}")
 
 
+def _gregorian_day(j: JalaliValue) -> datetime.date:
+    g = j.togregorian()
+    return g.date() if isinstance(g, datetime.datetime) else g
+
+
+def _english_long(j: JalaliValue) -> str:
+    g = _gregorian_day(j)
+    return (
+        f"{ENGLISH_WEEKDAYS[g.weekday()]} {j.day} {JALALI_MONTHS_LATIN[j.month - 1]} {j.year}"
+        f" ({g.day} {GREGORIAN_MONTHS[g.month - 1]} {g.year})"
+    )
+
+
+def _english_gregorian(j: JalaliValue) -> str:
+    g = _gregorian_day(j)
+    return f"{g.day} {GREGORIAN_MONTHS[g.month - 1][:3]} {g.year}"
+
+
+def display_long(value: object) -> str:
+    """The long date for the interface: Persian («یکشنبه ۲۴ آذر ۱۳۹۸»), or in English the
+    Jalali date with the Gregorian one beside it («Sunday 24 Azar 1398 (15 December 2019)»).
+
+    Official documents (minutes, letters, PDFs) use the ``format_jalali_*`` functions,
+    which are Persian whatever the interface language.
+    """
+    if not interface_is_english():
+        return format_jalali_long(value)
+    j = to_jalali(value)
+    return _english_long(j) if j is not None else ""
+
+
+def display_short(value: object) -> str:
+    """«۱۳۹۸/۰۹/۲۴», or in English «1398/09/24 (15 Dec 2019)»."""
+    if not interface_is_english():
+        return format_jalali_short(value)
+    j = to_jalali(value)
+    if j is None:
+        return ""
+    return f"{j.year:04d}/{j.month:02d}/{j.day:02d} ({_english_gregorian(j)})"
+
+
+def display_datetime(value: object) -> str:
+    """«۱۳۹۵/۱۱/۱۱ ۰۹:۱۶», or in English «1395/11/11 09:16 (30 Jan 2017)»."""
+    if not interface_is_english():
+        return format_jalali_datetime(value)
+    j = to_jalali(value)
+    if j is None:
+        return ""
+    if not isinstance(j, jdatetime.datetime):
+        return display_short(j)
+    return (
+        f"{j.year:04d}/{j.month:02d}/{j.day:02d} {j.hour:02d}:{j.minute:02d}"
+        f" ({_english_gregorian(j)})"
+    )
+
+
+def month_name(month: int) -> str:
+    """The Jalali month's name in the interface language."""
+    names = JALALI_MONTHS_LATIN if interface_is_english() else PERSIAN_MONTHS
+    return names[month - 1]
+
+
 def is_leap_jalali(year: int) -> bool:
     """True if the Jalali ``year`` is a leap year (Esfand has 30 days)."""
     return jdatetime.date(year, 1, 1).isleap()
@@ -133,11 +235,7 @@ def parse_jalali_date(text: str) -> jdatetime.date:
     if not 1 <= month <= 12:
         raise ValidationError(_("ماه باید بین ۱ و ۱۲ باشد."), code="invalid_month")
     if not 1 <= day <= _days_in_month(year, month):
-        params = {
-            "day": to_persian_digits(day),
-            "month": PERSIAN_MONTHS[month - 1],
-            "year": to_persian_digits(year),
-        }
+        params = {"day": digits(day), "month": month_name(month), "year": digits(year)}
         if month == 12 and day == 30:
             message = _("روز %(day)s %(month)s %(year)s وجود ندارد؛ سال %(year)s کبیسه نیست.")
         else:

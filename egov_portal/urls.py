@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from egov_portal.views import favicon
 
-admin.site.site_header = "درگاه کارگروه توسعه دولت الکترونیک"
-admin.site.site_title = "مدیریت درگاه"
-admin.site.index_title = "مدیریت ساختار، اشخاص و حساب‌ها"
+admin.site.site_header = _("درگاه کارگروه توسعه دولت الکترونیک")
+admin.site.site_title = _("مدیریت درگاه")
+admin.site.index_title = _("مدیریت ساختار، اشخاص و حساب‌ها")
 
 urlpatterns = [
     path("favicon.ico", favicon),
@@ -23,4 +24,6 @@ urlpatterns = [
     path("help/", include("egov_portal.help_urls")),
     path("audit/", include("egov_portal.audit_urls")),
     path("notifications/", include("egov_portal.notification_urls")),
+    # Django's set_language: POST {language, next} stores the choice in the language cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from egov_portal.jalali import format_jalali_short
+from egov_portal.jalali import display_short
 from members.models import Agency, Person, Position, PositionHolding
 from members.selectors import overlapping_holdings
 
@@ -37,7 +37,7 @@ def holding_validate_period(
         position=position, start_date=start_date, end_date=end_date, exclude_pk=exclude_pk
     ).first()
     if clash is not None:
-        until = format_jalali_short(clash.end_date) if clash.end_date else _("اکنون")
+        until = display_short(clash.end_date) if clash.end_date else _("اکنون")
         raise ValidationError(
             _(
                 "این دوره با تصدی %(person)s در سمت «%(position)s» از %(start)s تا %(end)s "
@@ -46,7 +46,7 @@ def holding_validate_period(
             % {
                 "person": clash.person,
                 "position": position,
-                "start": format_jalali_short(clash.start_date),
+                "start": display_short(clash.start_date),
                 "end": until,
             },
             code="overlapping_holding",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from committees.models import Body, Meeting, SeatRole
 from committees.selectors import seat_states_on
 from egov_portal import jobs
+from egov_portal.i18n import official_document
 from egov_portal.jalali import format_jalali_long, format_jalali_short
 from resolutions.models import AgencyRole, Classification, Directive, Priority
 
@@ -148,7 +149,8 @@ def letter_pdf(directive: Directive, *, request=None) -> bytes:
     """One directive's letter as PDF bytes."""
     from egov_portal.pdf import render_pdf
 
-    return render_pdf(LETTER_TEMPLATE, letter_context(directive), request=request)
+    with official_document():
+        return render_pdf(LETTER_TEMPLATE, letter_context(directive), request=request)
 
 
 def letters_pdf(contexts: list[dict], *, report_progress=None) -> bytes:

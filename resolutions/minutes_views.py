@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from committees.models import Meeting
 from committees.permissions import meeting_for_user
+from egov_portal.i18n import official_document
 from egov_portal.pdf import pdf_response, render_pdf
 from egov_portal.persian import to_latin_digits
 from resolutions.documents import PRINTABLE_STATES, minutes_document
@@ -33,8 +34,9 @@ def _printable_meeting(request, pk: int) -> Meeting:
 @require_safe
 def minutes_pdf(request, pk: int):
     meeting = _printable_meeting(request, pk)
-    context = minutes_document(meeting)
-    pdf = render_pdf("resolutions/pdf/minutes.html", context, request=request)
+    with official_document():
+        context = minutes_document(meeting)
+        pdf = render_pdf("resolutions/pdf/minutes.html", context, request=request)
     suffix = "-draft" if context["is_draft"] else ""
     return pdf_response(pdf, filename=f"minutes-{meeting.body_id}-{meeting.number}{suffix}")
 
@@ -42,7 +44,8 @@ def minutes_pdf(request, pk: int):
 @require_safe
 def minutes_print(request, pk: int):
     meeting = _printable_meeting(request, pk)
-    return render(request, "resolutions/minutes_print.html", minutes_document(meeting))
+    with official_document():
+        return render(request, "resolutions/minutes_print.html", minutes_document(meeting))
 
 
 def _clean_fingerprint(value: str) -> str:

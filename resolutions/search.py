@@ -253,7 +253,7 @@ def _people(user, needle: str, today: datetime.date) -> Group:
 
 
 def _meetings(user, needle: str, query: str) -> Group:
-    from egov_portal.jalali import format_jalali_short
+    from egov_portal.jalali import display_short
 
     qs = (
         visible_meetings(user)
@@ -269,7 +269,7 @@ def _meetings(user, needle: str, query: str) -> Group:
             title=highlight(f"{meeting.title} — {meeting.body.name}", needle),
             url=reverse("committees:meeting_detail", args=[meeting.pk]),
             detail=mark_safe(
-                f"{escape(format_jalali_short(meeting.starts_at))} · "
+                f"{escape(display_short(meeting.starts_at))} · "
                 f"{highlight(meeting.place, needle)} · {escape(meeting.get_state_display())}"
             ),
         ),

@@ -310,8 +310,8 @@ def test_jalali_datetime_filter_aware_uses_local_time():
         assert render("{{ v|jalali_datetime }}", v=value) == "۱۳۹۵/۱۱/۱۱ ۰۹:۱۶"
 
 
-def test_jalali_long_filter_english_still_jalali():
+def test_jalali_long_filter_english_still_jalali_with_the_gregorian_beside():
     with translation.override("en"):
         assert render("{{ v|jalali_long }}", v=datetime.date(2019, 12, 15)) == (
-            "یکشنبه ۲۴ آذر ۱۳۹۸"
+            "Sunday 24 Azar 1398 (15 December 2019)"
         )

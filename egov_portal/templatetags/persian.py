@@ -5,16 +5,14 @@ own ``date`` filter, these return "" for None or for values they cannot handle.
 """
 
 from django import template
-from django.utils.translation import get_language
 
-from egov_portal import jalali
+from egov_portal import i18n, jalali
 from egov_portal import persian as fa
 
 register = template.Library()
 
 
-def _is_english() -> bool:
-    return (get_language() or "").startswith("en")
+_is_english = i18n.interface_is_english
 
 
 @register.filter(is_safe=True)
@@ -29,27 +27,27 @@ def fa_digits(value: object) -> str:
 
 @register.filter
 def jalali_long(value: object) -> str:
-    """«یکشنبه ۲۴ آذر ۱۳۹۸»."""
+    """«یکشنبه ۲۴ آذر ۱۳۹۸»; in English with the Gregorian date beside it."""
     try:
-        return jalali.format_jalali_long(value)
+        return jalali.display_long(value)
     except (TypeError, ValueError):
         return ""
 
 
 @register.filter
 def jalali_short(value: object) -> str:
-    """«۱۳۹۸/۰۹/۲۴»."""
+    """«۱۳۹۸/۰۹/۲۴»; in English «1398/09/24 (15 Dec 2019)»."""
     try:
-        return jalali.format_jalali_short(value)
+        return jalali.display_short(value)
     except (TypeError, ValueError):
         return ""
 
 
 @register.filter
 def jalali_datetime(value: object) -> str:
-    """«۱۳۹۵/۱۱/۱۱ ۰۹:۱۶» (local time)."""
+    """«۱۳۹۵/۱۱/۱۱ ۰۹:۱۶» (local time); in English with the Gregorian date beside it."""
     try:
-        return jalali.format_jalali_datetime(value)
+        return jalali.display_datetime(value)
     except (TypeError, ValueError):
         return ""
 
@@ -72,6 +70,6 @@ def abjad(value: object) -> str:
 
 @register.filter
 def ordinal_fa(value: object) -> str:
-    """6 → «ششم», 21 → «بیست و یکم»."""
+    """6 → «ششم», 21 → «بیست و یکم» (in English «6th», «21st»)."""
     n = _as_int(value)
-    return fa.ordinal_fa(n) if n is not None and n >= 1 else ""
+    return i18n.ordinal(n) if n is not None and n >= 1 else ""
