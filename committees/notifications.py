@@ -29,10 +29,14 @@ from django.utils.translation import gettext_lazy
 
 from committees.models import Invitation, Meeting, MeetingState
 from egov_portal.jalali import format_jalali_datetime, format_jalali_long
-from egov_portal.notices import notify
+from egov_portal.models import NoticeKind
+from egov_portal.notices import email_now, notify
 from egov_portal.persian import to_persian_digits
 
 logger = logging.getLogger(__name__)
+
+# The kind of portal notice (what a user may mute) of each meeting notice.
+NOTICE_KINDS = {"minutes_review": NoticeKind.MINUTES}
 
 SUBJECTS = {
     "invitation": gettext_lazy("دعوت به %(meeting)s"),
@@ -264,23 +268,34 @@ def meeting_notice_deliver(*, invitation_ids: list[int], kind: str) -> Delivery:
         raise ValueError(f"unknown meeting notice kind: {kind!r}")
     invitations = (
         Invitation.objects.filter(pk__in=invitation_ids)
-        .select_related("meeting", "meeting__body", "meeting__minutes", "person", "person__user")
+        .select_related(
+            "meeting",
+            "meeting__body",
+            "meeting__minutes",
+            "person",
+            "person__user__notification_preference",
+        )
         .order_by("pk")
     )
+    notice_kind = NOTICE_KINDS.get(kind, NoticeKind.MEETING)
     delivery = Delivery()
     messages = []
     # In the portal's language whatever the language of the request that triggered it.
     with translation.override(settings.LANGUAGE_CODE):
         for invitation in invitations:
             context = _context(invitation, kind)
+            user = invitation.person.user
             if notify(
-                user=invitation.person.user,
+                user=user,
                 title=context["subject"],
                 body=context["lead"],
                 url=meeting_path(invitation.meeting),
+                kind=notice_kind,
             ):
                 delivery.notices += 1
-            if invitation.person.email:
+            # A user who muted this kind, or reads a daily digest, gets no e-mail now; a
+            # person without an account is e-mailed at his recorded address.
+            if invitation.person.email and (user is None or email_now(user, notice_kind)):
                 messages.append((invitation.pk, _message(invitation, context)))
     _send(messages, delivery)
     return delivery

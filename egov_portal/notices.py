@@ -12,10 +12,14 @@ from egov_portal.models import Notification, NotificationPreference
 
 
 def preference_for(user) -> NotificationPreference | None:
-    """The user's saved preferences, or None for the defaults (one query)."""
+    """The user's saved preferences, or None for the defaults: one query, none when the
+    caller fetched users with ``select_related("notification_preference")``."""
     if user is None or not getattr(user, "pk", None):
         return None
-    return NotificationPreference.objects.filter(user=user).first()
+    try:
+        return user.notification_preference
+    except NotificationPreference.DoesNotExist:
+        return None
 
 
 def email_now(user, kind: str = "other") -> bool:

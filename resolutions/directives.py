@@ -17,6 +17,7 @@ from committees.models import Meeting
 from egov_portal.jalali import to_jalali
 from egov_portal.persian import to_persian_digits
 from members.models import Agency
+from resolutions import directive_notices
 from resolutions.models import (
     OPEN_STATES,
     AgencyRole,
@@ -128,6 +129,7 @@ def directives_issue(*, meeting: Meeting, user=None) -> list[Directive]:
             )
             _event(directive, DirectiveState.ISSUED, user)
             issued.append(directive)
+    directive_notices.directives_issued(issued, actor=user)
     return issued
 
 
@@ -197,6 +199,7 @@ def progress_report_add(
         directive.reported_done_at = timezone.now()
     directive.save(update_fields=["progress", "state", "reported_done_at", "updated_at"])
     _event(directive, directive.state, user, narrative.strip()[:500])
+    directive_notices.report_added(directive, percent=percent, final=final, actor=user)
     return report
 
 
@@ -209,6 +212,7 @@ def directive_verify(*, directive: Directive, user) -> Directive:
     directive.verified_by = user
     directive.save(update_fields=["state", "verified_at", "verified_by", "updated_at"])
     _event(directive, DirectiveState.VERIFIED, user)
+    directive_notices.directive_decided(directive, actor=user)
     return directive
 
 
@@ -222,6 +226,7 @@ def directive_return(*, directive: Directive, user, comment: str) -> Directive:
     directive.return_comment = comment.strip()
     directive.save(update_fields=["state", "return_comment", "updated_at"])
     _event(directive, DirectiveState.RETURNED, user, comment.strip())
+    directive_notices.directive_decided(directive, actor=user, note=comment.strip())
     return directive
 
 
@@ -234,4 +239,5 @@ def directive_cancel(*, directive: Directive, user, reason: str) -> Directive:
     directive.state = DirectiveState.CANCELLED
     directive.save(update_fields=["state", "updated_at"])
     _event(directive, DirectiveState.CANCELLED, user, reason.strip())
+    directive_notices.directive_decided(directive, actor=user, note=reason.strip())
     return directive

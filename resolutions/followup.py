@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -32,9 +33,11 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import get_users_with_perms
 
 from committees.models import Body, Meeting, MeetingState, SeatRole
+from egov_portal.i18n import ordinal
 from egov_portal.jalali import format_jalali_long, format_jalali_short
-from egov_portal.notices import notify
-from egov_portal.persian import ordinal_fa, to_persian_digits
+from egov_portal.models import NoticeKind
+from egov_portal.notices import email_now, notify
+from egov_portal.persian import to_persian_digits
 from resolutions.models import (
     OPEN_STATES,
     Directive,
@@ -88,7 +91,7 @@ def step_label(step: str) -> str:
         return _("یادآوری روز مهلت")
     week = overdue_week(step)
     if week:
-        return _("هفته %(ordinal)s پس از مهلت") % {"ordinal": ordinal_fa(week)}
+        return _("هفته %(ordinal)s پس از مهلت") % {"ordinal": ordinal(week)}
     return step
 
 
@@ -106,7 +109,7 @@ class DueReminder(NamedTuple):
     recipients: list[Recipient]
 
 
-class _Recipients:
+class Recipients:
     """Who is told about a directive, cached per agency and per body for one run."""
 
     def __init__(self, today: datetime.date):
@@ -118,7 +121,8 @@ class _Recipients:
     @staticmethod
     def _users(obj, perm: str) -> list:
         users = get_users_with_perms(obj, only_with_perms_in=[perm], with_group_users=True)
-        return list(users.filter(is_active=True).order_by("pk"))
+        active = users.filter(is_active=True).select_related("notification_preference")
+        return list(active.order_by("pk"))
 
     def agency(self, agency) -> list:
         if agency.pk not in self._agency:
@@ -179,7 +183,7 @@ def reminders_due(today: datetime.date) -> list[DueReminder]:
         .prefetch_related(Prefetch("reminders", queryset=ReminderLog.objects.only("step")))
         .order_by("due_date", "pk")
     )
-    people = _Recipients(today)
+    people = Recipients(today)
     due = []
     for directive in directives:
         step = step_on(_gregorian(directive.due_date), today, before=before)
@@ -318,9 +322,11 @@ def _deliver_one(reminder: DueReminder, today: datetime.date, connection, run: R
                 title=context["subject"],
                 body=context["lead"],
                 url=directive_path(reminder.directive),
+                kind=NoticeKind.REMINDER,
             ):
                 notices += 1
-            if recipient.user.email:
+            # Not now for a user who muted reminders or reads a daily digest.
+            if recipient.user.email and email_now(recipient.user, NoticeKind.REMINDER):
                 messages.append(_message(context, recipient.user.email))
         emails = connection.send_messages(messages) if messages else 0
     run.steps += 1
@@ -429,27 +435,35 @@ def _answers() -> Prefetch:
     )
 
 
-def referrals_for_body(body: Body) -> list[Referral]:
-    """The referrals ``body`` received, waiting first, with the referring resolution, the
-    agenda item they were placed on and the approved resolutions that answer them."""
+NEWEST_REFERRALS_FIRST = ("-created_at", "-pk")
+
+
+def referrals_for_body(
+    body: Body, *, order_by: Sequence = NEWEST_REFERRALS_FIRST
+) -> list[Referral]:
+    """The referrals ``body`` received, waiting first (then in ``order_by``), with the
+    referring resolution, the agenda item they were placed on and the approved resolutions
+    that answer them."""
     order = {ReferralState.WAITING: 0, ReferralState.ON_AGENDA: 1, ReferralState.ANSWERED: 2}
     rows = list(
         Referral.objects.filter(to_body=body)
         .select_related("resolution__meeting__body", "agenda_item__meeting")
         .prefetch_related(_answers())
-        .order_by("-created_at", "-pk")
+        .order_by(*order_by)
     )
     return sorted(rows, key=lambda r: order.get(r.state, 3))
 
 
-def referral_outcomes_for_body(body: Body) -> list[Referral]:
+def referral_outcomes_for_body(
+    body: Body, *, order_by: Sequence = NEWEST_REFERRALS_FIRST
+) -> list[Referral]:
     """The referrals made by ``body``'s resolutions, with where each stands and, when
     answered, the lower body's approved resolutions that answer it."""
     return list(
         Referral.objects.filter(resolution__meeting__body=body)
         .select_related("to_body", "resolution__meeting__body", "agenda_item__meeting")
         .prefetch_related(_answers())
-        .order_by("-created_at", "-pk")
+        .order_by(*order_by)
     )
 
 
