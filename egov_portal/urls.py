@@ -18,6 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", include("egov_portal.two_factor_urls")),
     path("", include("members.urls")),
     path("", include("committees.urls")),
     path("", include("resolutions.urls")),

@@ -1,0 +1,15 @@
+"""Two-factor sign-in (included under ``accounts/two-factor/``)."""
+
+from django.urls import path
+
+from egov_portal import two_factor_views as views
+
+app_name = "two_factor"
+
+urlpatterns = [
+    path("", views.two_factor_settings, name="settings"),
+    path("verify/", views.two_factor_verify, name="verify"),
+    path("enrol/", views.two_factor_enrol, name="enrol"),
+    path("backup-codes/", views.two_factor_backup_codes, name="backup_codes"),
+    path("remove/", views.two_factor_remove, name="remove"),
+]
