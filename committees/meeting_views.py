@@ -31,6 +31,7 @@ from committees.meeting_forms import (
 from committees.models import AgendaItem, Meeting, MeetingState
 from committees.permissions import body_for_user, meeting_for_user, require
 from egov_portal.forms import run_service
+from egov_portal.sorting import Column, Sorting, choice_rank
 from egov_portal.views import run_action
 
 MEETINGS_PER_PAGE = 20
@@ -49,15 +50,31 @@ def _refused(request, form) -> None:
             messages.error(request, f"{field.label}: {error}")
 
 
+def meeting_sorting(request) -> Sorting:
+    """Number, date, place, state (in the order of a meeting's life); newest first."""
+    return Sorting(
+        request.GET,
+        [
+            Column("title", "number"),
+            Column("date", "starts_at"),
+            Column("place", "place"),
+            Column("state", choice_rank("state", MeetingState)),
+        ],
+        default="-date",
+        tiebreak=("-starts_at", "pk"),
+    )
+
+
 @require_safe
 def meeting_list(request, pk: int):
     body, access = body_for_user(request.user, pk)
-    meetings = Meeting.objects.filter(body=body).order_by("-starts_at")
+    sorting = meeting_sorting(request)
+    meetings = sorting.apply(Meeting.objects.filter(body=body))
     page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "committees/meeting_list.html",
-        {"body": body, "page_obj": page, "can_manage": access.manages},
+        {"body": body, "page_obj": page, "can_manage": access.manages, "sorting": sorting},
     )
 
 

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import render
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -19,9 +19,10 @@ from django.views.decorators.http import require_safe
 
 from egov_portal.audit import TRACKED
 from egov_portal.forms import JalaliDateField, StyledFormMixin
-from egov_portal.jalali import format_jalali_datetime, format_jalali_short
+from egov_portal.jalali import display_datetime, display_short
 from egov_portal.models import AuditAction, AuditEvent
 from egov_portal.persian import to_persian_digits
+from egov_portal.sorting import Column, Sorting, choice_rank
 
 PER_PAGE = 50
 MAX_TEXT = 150
@@ -119,10 +120,10 @@ def _display(field, value) -> str:
             return str(dict(field.flatchoices).get(value, value))
         if field.get_internal_type() == "DateTimeField" and isinstance(value, str):
             moment = parse_datetime(value)
-            return format_jalali_datetime(moment) if moment else value
+            return display_datetime(moment) if moment else value
         if field.get_internal_type() == "DateField" and isinstance(value, str):
             day = parse_date(value)
-            return format_jalali_short(day) if day else value
+            return display_short(day) if day else value
         if field.is_relation and isinstance(value, int):
             return f"#{to_persian_digits(value)}"
     if isinstance(value, int | float):
@@ -155,6 +156,21 @@ def changes(event: AuditEvent) -> list[Change]:
     return rows
 
 
+def audit_sorting(request) -> Sorting:
+    """Time (newest first unless asked), user, action, record."""
+    return Sorting(
+        request.GET,
+        [
+            Column("at", "at", "pk"),
+            Column("actor", F("actor__username").asc(nulls_last=True)),
+            Column("action", choice_rank("action", AuditAction)),
+            Column("record", "object_repr"),
+        ],
+        default="-at",
+        tiebreak=("-at", "-pk"),
+    )
+
+
 @login_required
 @require_safe
 def audit_list(request):
@@ -162,7 +178,8 @@ def audit_list(request):
     if events is None:
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
-    events = form.apply(events).select_related("actor")
+    sorting = audit_sorting(request)
+    events = sorting.apply(form.apply(events).select_related("actor"))
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {"event": event, "model_name": _model_name(event.model), "changes": changes(event)}
@@ -171,5 +188,5 @@ def audit_list(request):
     return render(
         request,
         "egov_portal/audit_list.html",
-        {"form": form, "page_obj": page, "rows": rows},
+        {"form": form, "page_obj": page, "rows": rows, "sorting": sorting},
     )

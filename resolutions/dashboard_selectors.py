@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,7 @@ ACKNOWLEDGE_WITHIN_DAYS = 7
 
 RED, AMBER, GREEN = "red", "amber", "green"
 RAG_LABELS = {RED: _("قرمز"), AMBER: _("زرد"), GREEN: _("سبز")}
+RAG_SEVERITY = {GREEN: 0, AMBER: 1, RED: 2}
 
 
 def rag_status(figures: Figures) -> str:
@@ -116,6 +118,11 @@ class Figures:
     @property
     def rag_label(self) -> str:
         return RAG_LABELS[self.rag]
+
+    @property
+    def severity(self) -> int:
+        """Green 0, amber 1, red 2: for sorting rows by their colour."""
+        return RAG_SEVERITY[self.rag]
 
     def add(self, other: Figures) -> None:
         for name in self.COUNTS:
@@ -398,6 +405,25 @@ def search_resolutions(qs: QuerySet[Resolution], query: str) -> QuerySet[Resolut
 
 def resolution_page_rows(qs: QuerySet[Resolution]) -> QuerySet[Resolution]:
     return _newest_first(qs).select_related("meeting__body")
+
+
+def _directive_count(condition: Q) -> Coalesce:
+    """How many of a resolution's directives meet ``condition``, as an expression of the
+    resolution's row (a correlated subquery: sorting by it costs no extra query)."""
+    counted = (
+        Directive.objects.filter(condition, resolution=OuterRef("pk"))
+        .order_by()
+        .values("resolution")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def register_status_order(*, today: datetime.date) -> tuple:
+    """The register's «وضعیت ابلاغ‌ها» column in ascending order: fewest overdue directives
+    first, then fewest still open (descending puts the most behind first)."""
+    return (_directive_count(overdue_q(today)), _directive_count(Q(state__in=OPEN_STATES)))
 
 
 def resolution_status(resolution_ids: list[int], *, today: datetime.date | None = None):

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_safe
 
 from committees.models import Body
 from egov_portal.forms import JalaliDateField, StyledFormMixin
-from egov_portal.jalali import format_jalali_short
+from egov_portal.jalali import display_short
 from egov_portal.pdf import pdf_response, render_pdf
+from egov_portal.sorting import Column, Sorting
 from members.models import Agency
 from resolutions import dashboard_selectors as selectors
 from resolutions.exports import XLSX_CONTENT_TYPE, dashboard_workbook
@@ -152,10 +153,39 @@ def _filters_text(filters: selectors.DashboardFilters, form: DashboardFilterForm
     if filters.status:
         lines.append(_("وضعیت: %(v)s") % {"v": dict(form.fields["status"].choices)[filters.status]})
     if filters.date_from:
-        lines.append(_("ابلاغ از %(v)s") % {"v": format_jalali_short(filters.date_from)})
+        lines.append(_("ابلاغ از %(v)s") % {"v": display_short(filters.date_from)})
     if filters.date_to:
-        lines.append(_("ابلاغ تا %(v)s") % {"v": format_jalali_short(filters.date_to)})
+        lines.append(_("ابلاغ تا %(v)s") % {"v": display_short(filters.date_to)})
     return lines or [_("همه ابلاغ‌هایی که می‌توانید ببینید")]
+
+
+# The columns of a figures table, read from ``Figures``; counts sort "most first" on the
+# first click. Unsorted, agencies are by name and bodies in the structure's order.
+FIGURE_COLUMNS = (
+    Column("name", "name"),
+    *(
+        Column(name, name, descending_first=True)
+        for name in (
+            "total",
+            "waiting",
+            "acknowledged",
+            "in_progress",
+            "reported_done",
+            "verified",
+            "overdue",
+        )
+    ),
+    Column("on_time", "on_time_percent", descending_first=True),
+    Column("rag", "severity", descending_first=True),
+)
+
+
+def figure_sortings(request) -> tuple[Sorting, Sorting]:
+    """The agencies' table and the bodies' table sort each on its own parameter."""
+    return (
+        Sorting(request.GET, FIGURE_COLUMNS, param="agency_sort"),
+        Sorting(request.GET, FIGURE_COLUMNS, param="body_sort"),
+    )
 
 
 def _dashboard(request):
@@ -164,11 +194,19 @@ def _dashboard(request):
     form = DashboardFilterForm(request.GET or None, directives=directives)
     filters = form.filters()
     filtered = selectors.filter_directives(directives, filters, today=today)
+    dashboard = selectors.dashboard_figures(filtered, today=today)
+    agency_sorting, body_sorting = figure_sortings(request)
+    # The exports list the rows in the order the page shows them.
+    dashboard.agencies = agency_sorting.sort_list(dashboard.agencies)
+    dashboard.bodies = body_sorting.sort_list(dashboard.bodies)
     return {
         "form": form,
         "filters": filters,
         "filtered": filtered,
-        "dashboard": selectors.dashboard_figures(filtered, today=today),
+        "dashboard": dashboard,
+        "agency_sorting": agency_sorting,
+        "body_sorting": body_sorting,
+        "sortings": [agency_sorting, body_sorting],
         "today": today,
         "thresholds": {
             "red": round(selectors.RED_ON_TIME_BELOW * 100),
@@ -222,13 +260,34 @@ def dashboard_pdf(request):
     return pdf_response(pdf, filename=f"dashboard-{context['today'].isoformat()}", inline=False)
 
 
+def register_sorting(request) -> Sorting:
+    """By the meeting's date (newest first unless asked) or by how far the directives of a
+    resolution are behind; resolutions of one meeting stay in abjad order."""
+    return Sorting(
+        request.GET,
+        [
+            Column("meeting", "meeting__starts_at", "meeting_id"),
+            Column(
+                "status",
+                *selectors.register_status_order(today=timezone.localdate()),
+                descending_first=True,
+            ),
+        ],
+        default="-meeting",
+        tiebreak=("-meeting__starts_at", "-meeting_id", "order", "pk"),
+    )
+
+
 @login_required
 @require_safe
 def register(request):
     resolutions = selectors.register_resolutions(request.user)
     form = RegisterFilterForm(request.GET or None, resolutions=resolutions)
     filters = form.filters()
-    rows = selectors.resolution_page_rows(selectors.filter_resolutions(resolutions, filters))
+    sorting = register_sorting(request)
+    rows = sorting.apply(
+        selectors.resolution_page_rows(selectors.filter_resolutions(resolutions, filters))
+    )
     page = Paginator(rows, REGISTER_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = selectors.attach_status(page.object_list)
     return render(
@@ -240,6 +299,8 @@ def register(request):
             "page_obj": page,
             "search_window": selectors.SEARCH_WINDOW,
             "states": DirectiveState,
+            "sorting": sorting,
+            "sortings": [sorting],
         },
     )
 

@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST, require_safe
 from committees.models import Body, Meeting
 from committees.permissions import body_access, body_for_user, require
 from egov_portal.forms import StyledFormMixin
+from egov_portal.sorting import Column, Sorting, choice_rank
 from resolutions import followup
-from resolutions.models import Referral, ReferralState
+from resolutions.followup import NEWEST_REFERRALS_FIRST
+from resolutions.models import DirectiveState, Referral, ReferralState
 from resolutions.permissions import visible_directives
 
 OVERDUE_PER_PAGE = 50
@@ -39,10 +41,57 @@ class ReferralPlaceForm(StyledFormMixin, forms.Form):
         self.fields["meeting"].queryset = Meeting.objects.filter(body=body)
 
 
+def _referring_resolution() -> Column:
+    return Column("resolution", "resolution__meeting__starts_at", "resolution__order")
+
+
+def referral_queue_sorting(request) -> Sorting:
+    """The referring resolution or the date of referral (newest first unless asked); the
+    waiting, placed and answered referrals each keep their own table."""
+    return Sorting(
+        request.GET,
+        [_referring_resolution(), Column("date", "created_at", "pk")],
+        default="-date",
+        tiebreak=NEWEST_REFERRALS_FIRST,
+    )
+
+
+def referrals_sent_sorting(request) -> Sorting:
+    """The referring resolution, the lower body (in the structure's order), the state."""
+    return Sorting(
+        request.GET,
+        [
+            _referring_resolution(),
+            Column("to_body", "to_body__order", "to_body_id"),
+            Column("state", choice_rank("state", ReferralState)),
+        ],
+        tiebreak=NEWEST_REFERRALS_FIRST,
+    )
+
+
+def overdue_sorting(request) -> Sorting:
+    """Letter (by date of issue), agency, resolution, deadline, days overdue (most first
+    unless asked), state."""
+    return Sorting(
+        request.GET,
+        [
+            Column("letter", "issued_on", "sequence"),
+            Column("agency", "agency__name"),
+            Column("resolution", "resolution__meeting__starts_at", "resolution__order"),
+            Column("due", "due_date"),
+            Column("days", "-due_date"),
+            Column("state", choice_rank("state", DirectiveState)),
+        ],
+        default="-days",
+        tiebreak=("due_date", "pk"),
+    )
+
+
 @require_safe
 def referral_queue(request, pk: int):
     body, access = body_for_user(request.user, pk)
-    referrals = followup.referrals_for_body(body)
+    sorting = referral_queue_sorting(request)
+    referrals = followup.referrals_for_body(body, order_by=sorting.order_by)
     groups = [
         (state, label, [r for r in referrals if r.state == state])
         for state, label in ReferralState.choices
@@ -56,6 +105,7 @@ def referral_queue(request, pk: int):
             "can_manage": access.manages,
             "reads_body": True,
             "meetings": followup.placeable_meetings(body) if access.manages else [],
+            "sorting": sorting,
         },
     )
 
@@ -91,13 +141,17 @@ def referral_place(request, pk: int):
 @require_safe
 def referrals_sent(request, pk: int):
     body, _access = body_for_user(request.user, pk)
+    sorting = referrals_sent_sorting(request)
     return render(
         request,
         "resolutions/followup/referrals_sent.html",
         {
             "body": body,
-            "referrals": followup.referral_outcomes_for_body(body),
+            "referrals": followup.referral_outcomes_for_body(
+                body, order_by=sorting.order_by or NEWEST_REFERRALS_FIRST
+            ),
             "reads_body": True,
+            "sorting": sorting,
         },
     )
 
@@ -107,8 +161,11 @@ def referrals_sent(request, pk: int):
 def overdue_list(request, pk: int):
     body = get_object_or_404(Body, pk=pk)
     today = timezone.localdate()
-    directives = followup.overdue_directives(
-        directives=visible_directives(request.user), body=body, today=today
+    sorting = overdue_sorting(request)
+    directives = sorting.apply(
+        followup.overdue_directives(
+            directives=visible_directives(request.user), body=body, today=today
+        )
     )
     page = Paginator(directives, OVERDUE_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -119,5 +176,6 @@ def overdue_list(request, pk: int):
             "page_obj": page,
             "rows": followup.overdue_rows(page, today),
             "reads_body": body_access(request.user, body).reads_records,
+            "sorting": sorting,
         },
     )

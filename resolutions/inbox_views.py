@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from committees.permissions import require
 from egov_portal.persian import to_persian_digits
+from egov_portal.sorting import Column, Sorting, choice_rank
 from egov_portal.uploads import file_response, kind_for_content_type, safe_download_name
 from egov_portal.views import run_action
 from members.models import Agency
@@ -77,12 +78,30 @@ def inbox_order(directives: QuerySet[Directive], *, today: datetime.date) -> Que
     )
 
 
+def inbox_sorting(request) -> Sorting:
+    """Letter (by date of issue), resolution, agency, state, deadline, progress; unsorted,
+    the inbox order of ``inbox_order``."""
+    return Sorting(
+        request.GET,
+        [
+            Column("letter", "issued_on", "sequence"),
+            Column("resolution", "resolution__meeting__starts_at", "resolution__order"),
+            Column("agency", "agency__name"),
+            Column("state", choice_rank("state", DirectiveState)),
+            Column("due", F("due_date").asc(nulls_last=True)),
+            Column("progress", "progress", descending_first=True),
+        ],
+        tiebreak=("-issued_on", "-sequence", "pk"),
+    )
+
+
 @login_required
 @require_safe
 def inbox(request):
     today = timezone.localdate()
     visible = visible_directives(request.user)
-    directives = inbox_order(visible, today=today)
+    sorting = inbox_sorting(request)
+    directives = sorting.apply(inbox_order(visible, today=today))
     agencies = Agency.objects.filter(pk__in=visible.values("agency_id")).order_by("name")
     form = InboxFilterForm(request.GET or None, agencies=agencies)
     filtered = False
@@ -107,6 +126,7 @@ def inbox(request):
             "page_obj": page,
             "rows": rows,
             "filtered": filtered or (form.is_bound and not form.is_valid()),
+            "sorting": sorting,
         },
     )
 

@@ -78,13 +78,17 @@ def persona_client():
 @pytest.fixture
 def django_assert_num_queries(django_assert_num_queries, db):
     """Query budgets counted from cold per-process caches (Django's content types and
-    guardian's), so that a budget does not depend on which test ran first."""
+    guardian's), emptied as the counting starts, so that a budget depends neither on which
+    test ran first nor on what the test's own setup happened to look up."""
     from django.contrib.contenttypes.models import ContentType
     from guardian.shortcuts import clear_ct_cache
 
-    ContentType.objects.clear_cache()
-    clear_ct_cache()
-    return django_assert_num_queries
+    def counted(num, *args, **kwargs):
+        ContentType.objects.clear_cache()
+        clear_ct_cache()
+        return django_assert_num_queries(num, *args, **kwargs)
+
+    return counted
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from egov_portal.models import Notification
+from egov_portal.models import NoticeKind, Notification
 from egov_portal.persian import to_persian_digits
 from resolutions import followup
 from resolutions.directives import directive_cancel
@@ -177,7 +177,9 @@ def test_message_is_persian_rtl_with_the_directive_link(directive, due, settings
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert 'dir="rtl"' in html and f'href="{url}"' in html
-    notice = Notification.objects.get(user=user("itmanager"), url=f"/directives/{directive.pk}/")
+    notice = Notification.objects.get(
+        user=user("itmanager"), url=f"/directives/{directive.pk}/", kind=NoticeKind.REMINDER
+    )
     assert directive.letter_number in notice.title
 
 
@@ -192,7 +194,8 @@ def test_mail_failure_releases_the_step_for_the_next_run(directive, due, monkeyp
         run = followup.reminders_deliver(due)
     assert (run.steps, run.failed) == (0, [(directive.pk, "due")])
     assert not ReminderLog.objects.filter(directive=directive).exists()
-    assert not Notification.objects.filter(url=f"/directives/{directive.pk}/").exists()
+    reminders = Notification.objects.filter(kind=NoticeKind.REMINDER)
+    assert not reminders.filter(url=f"/directives/{directive.pk}/").exists()
     assert reminders_send(today=due) == 1
 
 
@@ -336,7 +339,7 @@ def test_overdue_list_query_budget(working_group, persona_client, many, django_a
         _overdue(working_group, days=index + 8, agency=agency)
     reminders_send()
     client = persona_client("secretary")
-    _overdue_page_queries(client, working_group, django_assert_num_queries, 22)
+    _overdue_page_queries(client, working_group, django_assert_num_queries, 24)
 
 
 def test_command_help_is_persian():

@@ -490,5 +490,5 @@ def test_detail_query_budget(working_group, persona_client, django_assert_num_qu
     assert len(response.context["reports"]) == count
 
 
-INBOX_QUERIES = 19
-DETAIL_QUERIES = 22
+INBOX_QUERIES = 20
+DETAIL_QUERIES = 23

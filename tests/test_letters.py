@@ -164,7 +164,7 @@ def test_meeting_letters_page_query_budget(
     meeting = _meeting(working_group, many=many)
     client = persona_client("secretary")
     url = reverse("resolutions:meeting_letters", args=[meeting.pk])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200
 

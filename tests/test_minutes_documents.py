@@ -253,7 +253,7 @@ def test_minutes_print_query_budget(
     meeting = _approved(working_group, resolutions=count)
     client = persona_client("member")
     url = reverse("resolutions:minutes_print", args=[meeting.pk])
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["resolutions"]) == count

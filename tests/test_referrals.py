@@ -218,7 +218,7 @@ def test_referral_queue_query_budget(
         referral_place(referral=referrals[1], meeting=meeting, user=user("secretary"))
         _answer(referrals[0], meeting, "پاسخ")
     client = persona_client("secretary")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert client.get(_queue(steering)).status_code == 200
 
 
@@ -232,5 +232,5 @@ def test_referrals_sent_query_budget(
         referral_place(referral=referrals[0], meeting=meeting, user=user("secretary"))
         _answer(referrals[0], meeting, "پاسخ")
     client = persona_client("secretary")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert client.get(_sent(working_group)).status_code == 200

@@ -201,7 +201,7 @@ def _resolutions(working_group, many: bool, **extra) -> None:
 
 
 @pytest.mark.parametrize("many", [False, True])
-@pytest.mark.parametrize(("params", "queries"), [({}, 11), ({"q": "مصوبه"}, 12)])
+@pytest.mark.parametrize(("params", "queries"), [({}, 12), ({"q": "مصوبه"}, 13)])
 def test_register_query_budget(
     many, params, queries, working_group, persona_client, django_assert_num_queries
 ):
