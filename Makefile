@@ -49,8 +49,11 @@ run: install
 	@echo "Serving the portal on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Extract the strings into locale/en/LC_MESSAGES/django.po (translate the new ones there),
+# then compile django.mo, which is committed so that `make run` needs no gettext tools.
 messages: install
-	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv -v0
+	DEBUG=1 $(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=tests --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
 
 # --- quality -----------------------------------------------------------------
 lint: install-dev

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Body, BodyKind, Membership, Seat, SeatKind
+from egov_portal.i18n import digits
 from egov_portal.notices import unread_for
-from egov_portal.persian import to_persian_digits
 from members.models import Person, PositionHolding, Sector
 from members.selectors import holdings_on
 
@@ -148,7 +148,7 @@ class CompositionCheck:
 
 def body_composition(*, body: Body, states: Sequence[SeatState]) -> CompositionCheck:
     """Count members by sector, find vacant required roles and test the body's rules."""
-    fa = to_persian_digits
+    fa = digits
     public = private = unknown = filled = capacity = 0
     vacant_roles = []
     for state in states:

@@ -32,7 +32,7 @@ from committees.models import (
     Seat,
     SeatKind,
 )
-from egov_portal.persian import to_persian_digits
+from egov_portal.i18n import digits
 from egov_portal.upsert import upsert
 from members.models import Agency, Person, Position
 from members.services import group_with_permission
@@ -98,7 +98,7 @@ def membership_validate(
     if overlapping.count() >= seat.persons_count:
         raise ValidationError(
             _("جایگاه «%(seat)s» در این دوره %(count)s نفر عضو دارد و جای خالی ندارد.")
-            % {"seat": seat.title, "count": to_persian_digits(seat.persons_count)},
+            % {"seat": seat.title, "count": digits(seat.persons_count)},
             code="seat_full",
         )
 

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_safe
 
 from egov_portal.audit import TRACKED
 from egov_portal.forms import JalaliDateField, StyledFormMixin
+from egov_portal.i18n import digits
 from egov_portal.jalali import display_datetime, display_short
 from egov_portal.models import AuditAction, AuditEvent
-from egov_portal.persian import to_persian_digits
 from egov_portal.sorting import Column, Sorting, choice_rank
 
 PER_PAGE = 50
@@ -125,9 +125,9 @@ def _display(field, value) -> str:
             day = parse_date(value)
             return display_short(day) if day else value
         if field.is_relation and isinstance(value, int):
-            return f"#{to_persian_digits(value)}"
+            return f"#{digits(value)}"
     if isinstance(value, int | float):
-        return to_persian_digits(value)
+        return digits(value)
     text = value if isinstance(value, str) else str(value)
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 

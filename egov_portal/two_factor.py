@@ -37,8 +37,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp.util import random_number_token
 
+from egov_portal.i18n import digits
 from egov_portal.models import AuditAction, AuditEvent, AuditSource
-from egov_portal.persian import to_latin_digits, to_persian_digits
+from egov_portal.persian import to_latin_digits
 
 log = logging.getLogger("egov_portal.security")
 
@@ -255,7 +256,7 @@ def two_factor_verify(*, user, code: str, address: str = "", purpose: str = "sig
             _(
                 "چند کد نادرست پشت سر هم وارد شد؛ برای امنیت حساب، %(seconds)s ثانیه دیگر دوباره تلاش کنید."
             )
-            % {"seconds": to_persian_digits(wait)},
+            % {"seconds": digits(wait)},
             code="throttled",
         )
     log.warning(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from committees.permissions import require
-from egov_portal.persian import to_persian_digits
+from egov_portal.i18n import digits
 from egov_portal.sorting import Column, Sorting, choice_rank
 from egov_portal.uploads import file_response, kind_for_content_type, safe_download_name
 from egov_portal.views import run_action
@@ -195,7 +195,7 @@ def _form_errors(request, form) -> None:
 def directive_acknowledge(request, pk: int):
     directive, access = directive_for_user(request.user, pk)
     require(access.agency_manager)
-    number = to_persian_digits(directive.letter_number)
+    number = digits(directive.letter_number)
     if directive.acknowledged_at is not None:
         messages.info(request, _("رسید ابلاغ %(number)s پیش‌تر ثبت شده بود.") % {"number": number})
         return _back(directive)

@@ -25,6 +25,14 @@ def fa_digits(value: object) -> str:
     return fa.to_persian_digits(value)
 
 
+@register.filter(is_safe=True)
+def percent(value: object) -> str:
+    """50 → «۵۰٪» (in English «50%»); "" for None."""
+    if value is None or value == "":
+        return ""
+    return f"{fa_digits(value)}{'%' if _is_english() else '٪'}"
+
+
 @register.filter
 def jalali_long(value: object) -> str:
     """«یکشنبه ۲۴ آذر ۱۳۹۸»; in English with the Gregorian date beside it."""

@@ -9,6 +9,11 @@
   var INTERVAL_MS = 1000;
   var MAX_FAILURES = 30;
 
+  function percentSign() {
+    var lang = (document.documentElement.lang || "").toLowerCase();
+    return lang.indexOf("en") === 0 ? "%" : "٪";
+  }
+
   function digits(value) {
     var lang = (document.documentElement.lang || "").toLowerCase();
     var text = String(value);
@@ -41,7 +46,7 @@
       fill.classList.toggle("bg-danger", status.state === "failed");
     }
     if (bar) bar.setAttribute("aria-valuenow", String(progress));
-    if (percent) percent.textContent = digits(progress) + "٪";
+    if (percent) percent.textContent = digits(progress) + percentSign();
     if (state) state.textContent = status.state_label || status.state;
     if (count && status.total) {
       var of = count.getAttribute("data-job-count-of") || "/";
