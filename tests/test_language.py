@@ -166,3 +166,10 @@ def test_meeting_title_in_english(working_group):
     with translation.override("en"):
         title = meeting.title
     assert i18n.ordinal_en(meeting.number) in title
+
+
+def test_a_request_in_english_leaves_the_thread_in_persian(persona_client):
+    translation.activate(settings.LANGUAGE_CODE)
+    client = _english(persona_client("member"))
+    client.get(reverse("committees:structure"))
+    assert translation.get_language() == settings.LANGUAGE_CODE
