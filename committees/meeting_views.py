@@ -32,22 +32,13 @@ from committees.models import AgendaItem, Meeting, MeetingState
 from committees.permissions import body_for_user, meeting_for_user, require
 from egov_portal.forms import run_service
 from egov_portal.sorting import Column, Sorting, choice_rank
-from egov_portal.views import run_action
+from egov_portal.views import report_form_errors, run_action
 
 MEETINGS_PER_PAGE = 20
 
 
 def _detail(meeting: Meeting):
     return redirect("committees:meeting_detail", pk=meeting.pk)
-
-
-def _refused(request, form) -> None:
-    """Put a refused action's Persian errors where the user will see them."""
-    for error in form.non_field_errors():
-        messages.error(request, error)
-    for field in form:
-        for error in field.errors:
-            messages.error(request, f"{field.label}: {error}")
 
 
 def meeting_sorting(request) -> Sorting:
@@ -171,7 +162,7 @@ def _secretariat_action(request, pk: int, form_class, call, success: str):
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
-            _refused(request, form)
+            report_form_errors(request, form)
             return _detail(meeting)
         data = form.cleaned_data
     run_action(request, lambda: call(meeting, data), success)
@@ -285,7 +276,7 @@ def meeting_rsvp(request, pk: int):
     ):
         messages.success(request, _("پاسخ شما ثبت شد."))
     else:
-        _refused(request, form)
+        report_form_errors(request, form)
     return _detail(meeting)
 
 
@@ -381,5 +372,5 @@ def minutes_review(request, pk: int):
     ):
         messages.success(request, _("نظر شما درباره صورتجلسه ثبت شد."))
     else:
-        _refused(request, form)
+        report_form_errors(request, form)
     return _detail(meeting)

@@ -11,6 +11,18 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
+def report_form_errors(request, form) -> None:
+    """Put a refused form's Persian errors where the user will see them after a redirect:
+    one message each, a field's errors prefixed with its label."""
+    from django.contrib import messages
+
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    for field in form:
+        for error in field.errors:
+            messages.error(request, f"{field.label}: {error}")
+
+
 def run_action(request, call, success: str) -> bool:
     """Run a service for a POST action and tell the user how it went.
 

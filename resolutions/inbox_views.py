@@ -24,7 +24,7 @@ from committees.permissions import require
 from egov_portal.i18n import digits
 from egov_portal.sorting import Column, Sorting, choice_rank
 from egov_portal.uploads import file_response, kind_for_content_type, safe_download_name
-from egov_portal.views import run_action
+from egov_portal.views import report_form_errors, run_action
 from members.models import Agency
 from resolutions import directives as follow
 from resolutions.directives import REPORTABLE
@@ -184,12 +184,6 @@ def _back(directive: Directive):
     return redirect("resolutions:directive_detail", pk=directive.pk)
 
 
-def _form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
-
-
 @login_required
 @require_POST
 def directive_acknowledge(request, pk: int):
@@ -214,7 +208,7 @@ def directive_report(request, pk: int):
     require(access.agency_manager)
     form = ProgressReportForm(request.POST, request.FILES)
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return _back(directive)
     final = form.cleaned_data["final"]
     run_action(
@@ -254,7 +248,7 @@ def directive_return(request, pk: int):
     require(access.secretariat)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return _back(directive)
     run_action(
         request,
@@ -273,7 +267,7 @@ def directive_cancel(request, pk: int):
     require(access.secretariat)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return _back(directive)
     run_action(
         request,
