@@ -26,12 +26,13 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from tests.browser_helpers import SCREENSHOTS
+
 pytestmark = [pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
 AXE_URL = "/static/vendor/axe-core/axe.min.js"
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 #: Violations found in templates this module does not own, waiting for their fix:
@@ -108,9 +109,15 @@ def _session_cookie(persona: str, base_url: str) -> list[dict]:
 
 def _describe(violation: dict) -> str:
     targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+    why = [
+        check["message"]
+        for node in violation["nodes"][:1]
+        for check in node.get("any", []) + node.get("all", [])
+        if check.get("message")
+    ]
     return (
         f"  [{violation['impact']}] {violation['id']}: {violation['help']} "
-        f"({len(violation['nodes'])}×) e.g. {targets}"
+        f"({len(violation['nodes'])}×) e.g. {targets} {why}"
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -22,12 +21,12 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from playwright.sync_api import expect
 
+from tests.browser_helpers import screenshot
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser]
 
 BOOTSTRAP_CSS = "/static/vendor/bootstrap/bootstrap.rtl.min.css"
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 WORKING_GROUP = "کارگروه توسعه دولت الکترونیک استان"
 SUBCOMMITTEES = ("کمیته خدمات الکترونیک", "کمیته شبکه و زیرساخت", "کمیته امنیت", "کمیته آموزش")
@@ -65,15 +64,6 @@ def browser_page(browser):
     page.traffic = traffic
     yield page
     context.close()
-
-
-def screenshot(page, name: str, width: int) -> None:
-    """A full-page screenshot of the current page at ``width`` px, back to 1280 after."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": width, "height": 900})
-    page.reload(wait_until="networkidle")
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_visitor_reads_structure_and_chair_signs_in(gilan, live_server, browser_page):
@@ -119,7 +109,11 @@ def test_visitor_reads_structure_and_chair_signs_in(gilan, live_server, browser_
     page.wait_for_url(base + "/me/", wait_until="networkidle")
     expect(page.get_by_test_id("home-title")).to_be_visible()
     expect(page.get_by_test_id("my-bodies")).to_contain_text(WORKING_GROUP)
+    # Sign-out, two-factor sign-in and notification preferences sit in the user's menu.
+    page.get_by_test_id("user-menu").click()
     expect(page.locator("header").get_by_role("button", name="خروج")).to_be_visible()
+    expect(page.get_by_test_id("two-factor-link")).to_be_visible()
+    page.keyboard.press("Escape")
 
     screenshot(page, "home", 1280)
     screenshot(page, "home", 375)
@@ -133,3 +127,32 @@ def test_visitor_reads_structure_and_chair_signs_in(gilan, live_server, browser_
         if not url.startswith("data:") and urlsplit(url).netloc != server
     ]
     assert foreign == []
+
+
+def test_language_switch_round_trip(gilan, live_server, browser_page):
+    """A visitor switches to English on a page and stays on it; the page turns left to
+    right with the Gregorian date beside the Jalali one; switching back restores Persian."""
+    page = browser_page
+    base = live_server.url
+    page.goto(base + "/agencies/", wait_until="networkidle")
+    expect(page.locator("html")).to_have_attribute("lang", "fa")
+
+    page.get_by_test_id("language-switch").get_by_role("button", name="English").click()
+    page.wait_for_url(base + "/agencies/", wait_until="networkidle")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.locator("#mainnav").get_by_role("link", name="Executive agencies")).to_be_visible()
+    today = page.get_by_test_id("today").inner_text()
+    assert re.fullmatch(r"\w+ \d{1,2} \w+ \d{4} \(\d{1,2} \w+ \d{4}\)", today), today
+    # The left-to-right Bootstrap is applied: the brand sits at the left edge.
+    brand = page.locator(".portal-brand").bounding_box()
+    assert brand is not None and brand["x"] < 400, brand
+    assert page.traffic.statuses.get(base + "/static/vendor/bootstrap/bootstrap.min.css") == 200
+
+    screenshot(page, "agencies-en", 1280)
+
+    page.get_by_test_id("language-switch").get_by_role("button", name="فارسی").click()
+    page.wait_for_url(base + "/agencies/", wait_until="networkidle")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#mainnav").get_by_role("link", name="دستگاه‌های اجرایی")).to_be_visible()
+    assert page.traffic.failures == []
