@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format check-system venv install install-dev migrate demo serve \
-        messages bench clean backup restore
+        messages bench clean backup restore screenshots
 
 help:
 	@echo "make run    - install, migrate the embedded SQLite database, load Gilan, serve on http://$(HOST):$(PORT)"
@@ -68,6 +68,12 @@ test: install-dev lint
 	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+# Refresh the README's screenshots (docs/screenshots/) from the browser tests.
+screenshots: install-dev
+	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(BIN)/pytest -q -p no:cacheprovider \
+	  tests/test_browser.py tests/test_browser_meetings.py tests/test_browser_directives.py
+	$(PY) -m tests.browser_helpers
 
 bench: install-dev
 	$(PY) -m tests.benchmarks.run

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import jdatetime
@@ -34,12 +33,12 @@ from committees.models import Body, BodyKind
 from egov_portal.persian import to_persian_digits
 from resolutions.dashboard_selectors import AMBER_ON_TIME_BELOW, RED_ON_TIME_BELOW
 from resolutions.models import Directive, DirectiveEvent, DirectiveState
+from tests.browser_helpers import SCREENSHOTS, screenshot
 from tests.conftest import DEMO_PASSWORD
 from tests.directive_helpers import approved_with, education
 
 pytestmark = [pytest.mark.browser]
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 EDUCATION = "اداره کل آموزش و پرورش"
 FIRST_TEXT = (
@@ -142,16 +141,6 @@ def new_page(browser, traffic):
     yield make
     for context in contexts:
         context.close()
-
-
-def screenshot(page, name: str, width: int) -> None:
-    """A full-page screenshot of the current page at ``width`` px, back to the old size."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    before = page.viewport_size
-    page.set_viewport_size({"width": width, "height": 900})
-    page.reload(wait_until="networkidle")
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size(before)
 
 
 def sign_in(page, base: str, username: str) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import jdatetime
@@ -30,11 +29,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from committees.models import Meeting
+from tests.browser_helpers import screenshot
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser]
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 GOVERNOR = "دکتر محمدرضا کریمی"
@@ -103,15 +102,6 @@ def new_page(browser, traffic):
     yield make
     for context in contexts:
         context.close()
-
-
-def screenshot(page, name: str, width: int) -> None:
-    """A full-page screenshot of the current page at ``width`` px, back to 1280 after."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": width, "height": 900})
-    page.reload(wait_until="networkidle")
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def jalali_fa(days_from_today: int) -> str:
