@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from committees import selectors
 from committees.orgchart import org_chart
 from committees.permissions import body_access
+from egov_portal.collation import persian_order
 from egov_portal.pdf import pdf_response, render_pdf
 from egov_portal.services import page_view_record
 from members.models import Agency
@@ -62,7 +63,7 @@ def agency_detail(request, pk: int):
         "agency": agency,
         "positions": agency_positions_with_holders(agency=agency, on_date=today),
         "seats": selectors.agency_seats(agency=agency),
-        "children": list(agency.children.order_by("name")),
+        "children": list(agency.children.order_by(persian_order("name"))),
     }
     return render(request, "committees/agency_detail.html", context)
 

@@ -209,3 +209,29 @@ def ordinal_fa(n: int) -> str:
     else:
         last += "م"
     return f"{head} {last}" if head else last
+
+
+# The Persian alphabet in dictionary order (hamza forms beside alef). Unicode puts the
+# letters Persian adds to Arabic (پ چ ژ ک گ ی) after all the others, so code-point order
+# files «کتابخانه» after «ورزش»; names are sorted with this key instead.
+PERSIAN_ALPHABET = "آاأإءؤئبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
+_ALPHABET_RANK = {letter: rank for rank, letter in enumerate(PERSIAN_ALPHABET)}
+_SORT_MAP = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", TATWEEL: None, ZWNJ: " "})
+
+
+def persian_sort_key(text: str) -> tuple[int, ...]:
+    """A key that sorts Persian text in dictionary order: spaces (and ZWNJ) first, then
+    digits by value, then the Persian letters in alphabet order, then anything else."""
+    key = []
+    for char in to_latin_digits(str(text)).translate(_SORT_MAP):
+        if char.isspace():
+            key.append(0)
+        elif "0" <= char <= "9":
+            key.append(1 + int(char))
+        elif char in _ALPHABET_RANK:
+            key.append(100 + _ALPHABET_RANK[char])
+        elif unicodedata.category(char) == "Mn":  # short vowels and other marks: ignored
+            continue
+        else:
+            key.append(1000 + ord(char))
+    return tuple(key)

@@ -31,6 +31,8 @@ from urllib.parse import urlencode
 from django.db.models import Case, Expression, F, IntegerField, OrderBy, QuerySet, Value, When
 from django.http import QueryDict
 
+from egov_portal.persian import persian_sort_key
+
 SORT_PARAM = "sort"
 PAGE_PARAM = "page"
 
@@ -206,7 +208,8 @@ class Sorting:
             def read(obj, path=path):
                 for name in path:
                     obj = getattr(obj, name, None)
-                return obj
+                # Text in Persian dictionary order, not code-point order.
+                return persian_sort_key(obj) if isinstance(obj, str) else obj
 
             if descending:
                 items.sort(key=lambda o, read=read: (read(o) is not None, read(o)), reverse=True)

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from egov_portal.collation import persian_order
 from egov_portal.fields import JalaliDateField
 from egov_portal.models import TimeStampedModel
 from egov_portal.persian import normalize_for_search
@@ -58,7 +59,7 @@ class Agency(TimeStampedModel):
     search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
-        ordering = ["name"]
+        ordering = [persian_order("name")]
         verbose_name = _("دستگاه اجرایی")
         verbose_name_plural = _("دستگاه‌های اجرایی")
         constraints = [
@@ -126,7 +127,7 @@ class Person(TimeStampedModel):
     search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
-        ordering = ["last_name", "first_name"]
+        ordering = [persian_order("last_name"), persian_order("first_name")]
         verbose_name = _("شخص")
         verbose_name_plural = _("اشخاص")
         constraints = [

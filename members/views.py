@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from egov_portal.collation import persian_order
 from egov_portal.sorting import Column, Sorting, choice_rank
 from members import selectors
 from members.models import AgencyKind, Sector
@@ -18,7 +19,7 @@ def agency_sorting(request) -> Sorting:
     return Sorting(
         request.GET,
         [
-            Column("name", "name"),
+            Column("name", persian_order("name")),
             Column("kind", choice_rank("kind", AgencyKind)),
             Column("sector", choice_rank("sector", Sector)),
             Column("status", "-is_active"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from committees.models import Body
+from egov_portal.collation import persian_order
 from egov_portal.forms import JalaliDateField, StyledFormMixin
 from egov_portal.jalali import display_short
 from egov_portal.pdf import pdf_response, render_pdf
@@ -80,7 +81,7 @@ class DashboardFilterForm(_PeriodForm):
         ).order_by("order", "pk")
         self.fields["agency"].queryset = Agency.objects.filter(
             pk__in=directives.values("agency_id")
-        ).order_by("name")
+        ).order_by(persian_order("name"))
         self.fields["status"].choices = [
             ("", _("همه وضعیت‌ها")),
             (selectors.STATUS_OPEN, _("باز (هنوز انجام نشده)")),

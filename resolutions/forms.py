@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Body
+from egov_portal.collation import persian_order
 from egov_portal.forms import (
     JalaliDateField,
     PersianCharField,
@@ -38,13 +39,13 @@ class ResolutionForm(StyledFormMixin, forms.Form):
     all_agencies = forms.BooleanField(label=_("همه دستگاه‌های اجرایی استان"), required=False)
     responsible = SafeModelMultipleChoiceField(
         label=_("دستگاه مسئول اجرا"),
-        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+        queryset=Agency.objects.filter(is_active=True).order_by(persian_order("name")),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     collaborating = SafeModelMultipleChoiceField(
         label=_("دستگاه‌های همکار"),
-        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+        queryset=Agency.objects.filter(is_active=True).order_by(persian_order("name")),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from committees.permissions import require
+from egov_portal.collation import persian_order
 from egov_portal.i18n import digits
 from egov_portal.sorting import Column, Sorting, choice_rank
 from egov_portal.uploads import file_response, kind_for_content_type, safe_download_name
@@ -102,7 +103,9 @@ def inbox(request):
     visible = visible_directives(request.user)
     sorting = inbox_sorting(request)
     directives = sorting.apply(inbox_order(visible, today=today))
-    agencies = Agency.objects.filter(pk__in=visible.values("agency_id")).order_by("name")
+    agencies = Agency.objects.filter(pk__in=visible.values("agency_id")).order_by(
+        persian_order("name")
+    )
     form = InboxFilterForm(request.GET or None, agencies=agencies)
     filtered = False
     if form.is_bound and form.is_valid():

@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.calendar_selectors import readable_body_ids, visible_meetings
 from committees.models import MeetingState, Membership, Seat
 from committees.selectors import visible_bodies
+from egov_portal.collation import persian_order
 from egov_portal.persian import (
     ZWNJ,
     normalize_for_search,
@@ -214,7 +215,9 @@ def _seats(user, needle: str) -> Group:
 
 
 def _agencies(needle: str, query: str) -> Group:
-    qs = Agency.objects.filter(search_text__contains=needle).order_by("-is_active", "name")
+    qs = Agency.objects.filter(search_text__contains=needle).order_by(
+        "-is_active", persian_order("name")
+    )
     more = f"{reverse('members:agency_list')}?{_querystring(query)}"
     return _group(
         "agencies",
@@ -239,7 +242,7 @@ def _people(user, needle: str, today: datetime.date) -> Group:
         )
         .only("pk", "title", "first_name", "last_name", "agency_id")
         .prefetch_related(Prefetch("holdings", queryset=holdings, to_attr="current_holdings"))
-        .order_by("last_name", "first_name", "pk")
+        .order_by(persian_order("last_name"), persian_order("first_name"), "pk")
     )
 
     def hit(person: Person) -> Hit:

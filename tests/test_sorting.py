@@ -21,6 +21,7 @@ from guardian.shortcuts import assign_perm
 from committees.models import Body, BodyKind, Meeting, MeetingState
 from committees.services import meeting_create
 from egov_portal.models import AuditAction, AuditEvent, AuditSource
+from egov_portal.persian import persian_sort_key
 from egov_portal.sorting import (
     ASCENDING,
     DESCENDING,
@@ -497,8 +498,10 @@ def test_dashboard_tables_sort_each_on_its_own(working_group, steering, persona_
 
     bodies = client.get(url, {"body_sort": "-name", "agency_sort": "name"}).context["dashboard"]
     body_names = [row.name for row in bodies.bodies]
-    assert body_names == sorted(body_names, reverse=True) and len(body_names) > 1
-    assert [row.name for row in bodies.agencies] == sorted(row.name for row in bodies.agencies)
+    assert body_names == sorted(body_names, key=persian_sort_key, reverse=True)
+    assert len(body_names) > 1
+    agency_names = [row.name for row in bodies.agencies]
+    assert agency_names == sorted(agency_names, key=persian_sort_key)
     severity = [
         row.severity
         for row in client.get(url, {"agency_sort": "-rag"}).context["dashboard"].agencies
@@ -824,3 +827,24 @@ def test_sorting_never_adds_a_query(working_group, persona_client, name, args, p
     unsorted = {k: v for k, v in params.items() if not k.endswith("sort")}
     _queries(client, url, unsorted)  # the session and the language settle on the first request
     assert _queries(client, url, params) == _queries(client, url, unsorted)
+
+
+def test_names_sort_in_persian_dictionary_order_in_the_database_and_in_memory(db):
+    """Unicode puts پ چ ژ ک گ ی after و and ه; the portal sorts as a Persian dictionary."""
+    from egov_portal.collation import persian_order
+    from members.models import Agency
+
+    names = ["گمرک استان", "پژوهشگاه استان", "وزارت نیرو استان", "کمیسیون استان", "بنیاد استان"]
+    for name in names:
+        Agency.objects.create(name=name)
+    expected = ["بنیاد استان", "پژوهشگاه استان", "کمیسیون استان", "گمرک استان", "وزارت نیرو استان"]
+    in_db = list(
+        Agency.objects.filter(name__in=names)
+        .order_by(persian_order("name"))
+        .values_list("name", flat=True)
+    )
+    assert in_db == expected
+    assert list(Agency.objects.filter(name__in=names).values_list("name", flat=True)) == expected
+    assert sorted(names, key=persian_sort_key) == expected
+    descending = Agency.objects.filter(name__in=names).order_by(persian_order("name").desc())
+    assert list(descending.values_list("name", flat=True)) == expected[::-1]
