@@ -37,6 +37,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from egov_portal.i18n import portal_language
 from egov_portal.models import AuditAction, AuditEvent, AuditSource
 from egov_portal.security import client_address
 
@@ -218,7 +219,7 @@ def _describe(instance: models.Model, using: str) -> str:
     the row's name or title if it has one."""
     if not _unloaded_parent(instance):
         try:
-            with connections[using].execute_wrapper(_refuse_queries):
+            with connections[using].execute_wrapper(_refuse_queries), portal_language():
                 return str(instance)[:200]
         except Exception:
             pass

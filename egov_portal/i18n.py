@@ -35,7 +35,14 @@ def digits(value: object) -> str:
     return str(value) if interface_is_english() else to_persian_digits(value)
 
 
+def portal_language():
+    """A context manager for text that is stored or sent rather than shown to the person
+    acting (deadline rules, agenda titles, audit names, notices): it is written in the
+    portal's language, whatever language that person's interface is in."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def official_document():
     """A context manager for rendering an official document (minutes, letters): they are
     Persian documents whatever language the reader's interface is in."""
-    return translation.override(settings.LANGUAGE_CODE)
+    return portal_language()

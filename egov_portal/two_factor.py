@@ -37,7 +37,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp.util import random_number_token
 
-from egov_portal.i18n import digits
+from egov_portal.i18n import digits, portal_language
 from egov_portal.models import AuditAction, AuditEvent, AuditSource
 from egov_portal.persian import to_latin_digits
 
@@ -53,6 +53,8 @@ STEP_VERIFY = "verify"  # he has a device: enter a code
 STEP_ENROL = "enrol"  # it is mandatory and he has none: enrol first
 
 SESSION_STATE = "egov_2fa"
+#: How often a session that owes nothing checks whether its user has enrolled since.
+RECHECK_SECONDS = 60
 #: The secret of an enrolment in progress (hex), until it is confirmed with a code.
 SESSION_PENDING_KEY = "egov_2fa_pending_key"
 #: The backup codes of a new enrolment, until the page that shows them once.
@@ -112,6 +114,7 @@ def session_state_set(request, user) -> str:
     request.session[SESSION_STATE] = {
         "step": step,
         "required": bool(settings.TWO_FACTOR_REQUIRED),
+        "checked": int(time.time()),
     }
     return step
 
@@ -126,6 +129,13 @@ def pending_step(request) -> str:
         not isinstance(state, dict)
         or state.get("required") != required
         or (state.get("step") == STEP_NONE and required and (user.is_staff or user.is_superuser))
+        # A session that owes nothing looks again now and then: if the user has since
+        # enrolled (say, fearing someone else has his password), every other session of
+        # his is asked for a code within RECHECK_SECONDS.
+        or (
+            state.get("step") == STEP_NONE
+            and time.time() - state.get("checked", 0) >= RECHECK_SECONDS
+        )
     )
     step = session_state_set(request, user) if stale else state.get("step", STEP_NONE)
     if step == STEP_NONE or user.is_verified():
@@ -297,32 +307,33 @@ def two_factor_enrol(*, user, key: str, code: str, address: str = "") -> list[st
             ),
             code="wrong",
         )
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
-    device = TOTPDevice.objects.create(
-        user=user,
-        name=_("برنامه احراز هویت"),
-        key=key,
-        digits=TOTP_DIGITS,
-        confirmed=True,
-        last_t=totp.t(),  # the code just used cannot be used again to sign in
-        drift=totp.drift,
-    )
-    backup = StaticDevice.objects.create(user=user, name=_("کدهای پشتیبان"), confirmed=True)
-    codes: list[str] = []
-    while len(codes) < BACKUP_CODE_COUNT:
-        candidate = random_number_token(BACKUP_CODE_DIGITS)
-        if candidate not in codes:
-            codes.append(candidate)
-    StaticToken.objects.bulk_create(StaticToken(device=backup, token=c) for c in codes)
-    _audit(
-        user=user,
-        device=device,
-        action=AuditAction.CREATE,
-        before={},
-        after={_("ورود دومرحله‌ای"): _("فعال"), _("کدهای پشتیبان"): BACKUP_CODE_COUNT},
-        address=address,
-    )
+    with portal_language():  # the device names and the audit record are stored
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(
+            user=user,
+            name=_("برنامه احراز هویت"),
+            key=key,
+            digits=TOTP_DIGITS,
+            confirmed=True,
+            last_t=totp.t(),  # the code just used cannot be used again to sign in
+            drift=totp.drift,
+        )
+        backup = StaticDevice.objects.create(user=user, name=_("کدهای پشتیبان"), confirmed=True)
+        codes: list[str] = []
+        while len(codes) < BACKUP_CODE_COUNT:
+            candidate = random_number_token(BACKUP_CODE_DIGITS)
+            if candidate not in codes:
+                codes.append(candidate)
+        StaticToken.objects.bulk_create(StaticToken(device=backup, token=c) for c in codes)
+        _audit(
+            user=user,
+            device=device,
+            action=AuditAction.CREATE,
+            before={},
+            after={_("ورود دومرحله‌ای"): _("فعال"), _("کدهای پشتیبان"): BACKUP_CODE_COUNT},
+            address=address,
+        )
     log.info("2fa enrolled user=%s address=%s", user.get_username(), address)
     return codes
 
@@ -347,12 +358,13 @@ def two_factor_remove(*, user, code: str, address: str = "") -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         for device in devices:
-            _audit(
-                user=user,
-                device=device,
-                action=AuditAction.DELETE,
-                before={_("ورود دومرحله‌ای"): _("فعال"), _("کدهای پشتیبان"): left},
-                after={},
-                address=address,
-            )
+            with portal_language():
+                _audit(
+                    user=user,
+                    device=device,
+                    action=AuditAction.DELETE,
+                    before={_("ورود دومرحله‌ای"): _("فعال"), _("کدهای پشتیبان"): left},
+                    after={},
+                    address=address,
+                )
     log.info("2fa removed user=%s address=%s", user.get_username(), address)

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov_portal import two_factor
 from egov_portal.forms import StyledFormMixin, run_service
-from egov_portal.persian import to_persian_digits
+from egov_portal.i18n import digits
 from egov_portal.security import client_address
 from egov_portal.views import run_action
 
@@ -176,7 +176,7 @@ def two_factor_verify(request):
                     _(
                         "با یک کد پشتیبان وارد شدید؛ %(left)s کد دیگر مانده است. اگر برنامه احراز هویت در دسترس نیست، با مدیر سامانه تماس بگیرید."
                     )
-                    % {"left": to_persian_digits(left)},
+                    % {"left": digits(left)},
                 )
             return redirect(next_url)
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})

@@ -2,7 +2,8 @@
 
 - issued: the IT managers of the addressed agency (a new directive is in their inbox);
 - a progress or completion report: the secretariat of the issuing body;
-- verified, returned for completion, cancelled: the IT managers of the agency.
+- verified, returned for completion, cancelled, superseded by an amendment: the IT
+  managers of the agency.
 
 Notices are of kind «ابلاغ‌ها» (``NoticeKind.DIRECTIVE``), which a user may mute or read
 in the daily digest; they are written in the portal's language whatever the language of
@@ -48,7 +49,9 @@ def _letter(directive: Directive) -> str:
 
 def directives_issued(directives: Iterable[Directive], *, actor=None) -> int:
     """Tell each addressed agency's IT managers of its new directives."""
+    directives = list(directives)
     people = Recipients(timezone.localdate())
+    people.agencies({directive.agency_id for directive in directives})
     told = 0
     with translation.override(settings.LANGUAGE_CODE):
         for directive in directives:
@@ -56,10 +59,13 @@ def directives_issued(directives: Iterable[Directive], *, actor=None) -> int:
                 "letter": _letter(directive),
                 "agency": directive.agency.name,
             }
-            body = _("%(resolution)s؛ مهلت اجرا: %(due)s") % {
-                "resolution": directive.resolution,
-                "due": format_jalali_long(directive.due_date),
-            }
+            if directive.due_date:
+                body = _("%(resolution)s؛ مهلت اجرا: %(due)s") % {
+                    "resolution": directive.resolution,
+                    "due": format_jalali_long(directive.due_date),
+                }
+            else:
+                body = _("%(resolution)s؛ بدون مهلت معین") % {"resolution": directive.resolution}
             told += _tell(
                 people.agency(directive.agency),
                 actor=actor,
@@ -87,13 +93,14 @@ def report_added(directive: Directive, *, percent: int, final: bool, actor=None)
 
 
 def directive_decided(directive: Directive, *, actor=None, note: str = "") -> int:
-    """Tell the agency's IT managers that its directive was verified, returned or
-    cancelled (``directive.state`` says which)."""
+    """Tell the agency's IT managers that its directive was verified, returned, cancelled
+    or superseded by an amending resolution (``directive.state`` says which)."""
     with translation.override(settings.LANGUAGE_CODE):
         titles = {
             "verified": _("انجام ابلاغ %(letter)s تأیید شد"),
             "returned": _("ابلاغ %(letter)s برای تکمیل برگشت داده شد"),
             "cancelled": _("ابلاغ %(letter)s لغو شد"),
+            "superseded": _("ابلاغ %(letter)s با مصوبه اصلاحی جایگزین شد"),
         }
         title = titles[directive.state] % {"letter": _letter(directive)}
         users = Recipients(timezone.localdate()).agency(directive.agency)

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Meeting
+from egov_portal.collation import persian_order
+from egov_portal.i18n import portal_language
 from egov_portal.jalali import to_jalali
 from egov_portal.persian import to_persian_digits
 from members.models import Agency
@@ -72,7 +74,7 @@ def addressees_of(resolution: Resolution) -> list[tuple[Agency, str]]:
     if resolution.all_agencies:
         return [
             (a, AgencyRole.RESPONSIBLE)
-            for a in Agency.objects.filter(is_active=True).order_by("name")
+            for a in Agency.objects.filter(is_active=True).order_by(persian_order("name"))
         ]
     return [
         (a.agency, a.role)
@@ -84,7 +86,13 @@ def directives_issue(*, meeting: Meeting, user=None) -> list[Directive]:
     """One directive per addressed agency for every resolution of the approved meeting,
     numbered from the body's secretariat sequence; referrals enter the lower body's queue;
     amendments supersede the open directives of the resolution they amend. Runs inside the
-    approval's transaction (callers hold it)."""
+    approval's transaction (callers hold it). What it stores in words (deadline rules,
+    history notes) is in the portal's language, whoever approves."""
+    with portal_language():
+        return _directives_issue(meeting=meeting, user=user)
+
+
+def _directives_issue(*, meeting: Meeting, user=None) -> list[Directive]:
     body = meeting.body
     today = timezone.localdate()
     year = to_jalali(today).year
@@ -104,12 +112,9 @@ def directives_issue(*, meeting: Meeting, user=None) -> list[Directive]:
                 old.state = DirectiveState.SUPERSEDED
                 old.superseded_by = resolution
                 old.save(update_fields=["state", "superseded_by", "updated_at"])
-                _event(
-                    old,
-                    DirectiveState.SUPERSEDED,
-                    user,
-                    _("با مصوبه %(r)s جایگزین شد.") % {"r": resolution},
-                )
+                note = _("با مصوبه %(r)s جایگزین شد.") % {"r": resolution}
+                _event(old, DirectiveState.SUPERSEDED, user, note)
+                directive_notices.directive_decided(old, actor=user, note=note)
         due, rule = due_date_for(resolution, today)
         for agency, role in addressees_of(resolution):
             seq = _next_sequence(body, year)

@@ -30,14 +30,22 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from guardian.shortcuts import get_users_with_perms
 
-from committees.models import Body, Meeting, MeetingState, SeatRole
-from egov_portal.i18n import ordinal
+from committees.models import (
+    Body,
+    BodyGroupObjectPermission,
+    BodyUserObjectPermission,
+    Meeting,
+    MeetingState,
+    SeatRole,
+)
+from egov_portal.i18n import ordinal, portal_language
 from egov_portal.jalali import format_jalali_long, format_jalali_short
 from egov_portal.models import NoticeKind
 from egov_portal.notices import email_now, notify
+from egov_portal.object_permissions import users_with_object_permission
 from egov_portal.persian import to_persian_digits
+from members.models import AgencyGroupObjectPermission, AgencyUserObjectPermission
 from resolutions.models import (
     OPEN_STATES,
     Directive,
@@ -118,20 +126,33 @@ class Recipients:
         self._secretariat: dict[int, list] = {}
         self._chair: dict[int, list] = {}
 
-    @staticmethod
-    def _users(obj, perm: str) -> list:
-        users = get_users_with_perms(obj, only_with_perms_in=[perm], with_group_users=True)
-        active = users.filter(is_active=True).select_related("notification_preference")
-        return list(active.order_by("pk"))
+    def agencies(self, agency_ids) -> None:
+        """Look up the IT managers of many agencies at once (a meeting's directives)."""
+        missing = set(agency_ids) - set(self._agency)
+        self._agency.update(
+            users_with_object_permission(
+                user_permissions=AgencyUserObjectPermission,
+                group_permissions=AgencyGroupObjectPermission,
+                object_ids=missing,
+                codename="manage_agency_directives",
+            )
+        )
 
     def agency(self, agency) -> list:
         if agency.pk not in self._agency:
-            self._agency[agency.pk] = self._users(agency, "manage_agency_directives")
+            self.agencies([agency.pk])
         return self._agency[agency.pk]
 
     def secretariat(self, body: Body) -> list:
         if body.pk not in self._secretariat:
-            self._secretariat[body.pk] = self._users(body, "manage_body")
+            self._secretariat.update(
+                users_with_object_permission(
+                    user_permissions=BodyUserObjectPermission,
+                    group_permissions=BodyGroupObjectPermission,
+                    object_ids=[body.pk],
+                    codename="manage_body",
+                )
+            )
         return self._secretariat[body.pk]
 
     def chair(self, body: Body) -> list:
@@ -409,11 +430,12 @@ def referral_place(*, referral: Referral, meeting: Meeting, user) -> Referral:
             code="closed_meeting",
         )
     resolution = referral.resolution
-    title = _("ارجاع %(body)s: بند %(label)s %(meeting)s") % {
-        "body": resolution.meeting.body.short_name or resolution.meeting.body.name,
-        "label": resolution.label,
-        "meeting": resolution.meeting.title,
-    }
+    with portal_language():  # stored in the agenda, and printed in the minutes
+        title = _("ارجاع %(body)s: بند %(label)s %(meeting)s") % {
+            "body": resolution.meeting.body.short_name or resolution.meeting.body.name,
+            "label": resolution.label,
+            "meeting": resolution.meeting.title,
+        }
     item = agenda_item_add(meeting=meeting, title=title[:300], description=resolution.text)
     referral.agenda_item = item
     referral.state = ReferralState.ON_AGENDA

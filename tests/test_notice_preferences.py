@@ -206,3 +206,16 @@ def test_notices_are_persian_whatever_the_actors_language(working_group):
         directive_cancel(directive=directive, user=user("secretary"), reason="لغو")
     notice = _directive_notices("itmanager", directive).last()
     assert "لغو شد" in notice.title
+
+
+def test_an_it_manager_by_group_is_told_too_and_only_once(working_group):
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    managers = Group.objects.create(name="مدیران فناوری آموزش")
+    assign_perm("members.manage_agency_directives", managers, education())
+    user("member").groups.add(managers)
+    user("itmanager").groups.add(managers)  # also granted directly
+    directive = _issued(working_group)
+    assert _directive_notices("member", directive).count() == 1
+    assert _directive_notices("itmanager", directive).count() == 1

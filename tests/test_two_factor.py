@@ -506,3 +506,15 @@ def test_a_gated_request_costs_no_extra_query(django_assert_num_queries):
     client = sign_in("member")
     with django_assert_num_queries(2):  # the session and the user
         assert client.get(reverse("committees:home")).status_code == 302
+
+
+def test_enrolling_reaches_the_users_other_open_sessions_within_a_minute(monkeypatch):
+    """Someone who fears his password is known enrols: a session already open elsewhere
+    (perhaps the intruder's) is asked for a code at its next request after the recheck."""
+    other = client_for("member")
+    assert other.get(reverse("committees:home")).status_code == 200
+    give_app("member")
+    assert other.get(reverse("committees:home")).status_code == 200  # not yet rechecked
+    later = two_factor.time.time() + two_factor.RECHECK_SECONDS
+    monkeypatch.setattr(two_factor.time, "time", lambda: later)
+    assert location(other.get(reverse("committees:home"))) == reverse("two_factor:verify")
