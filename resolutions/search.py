@@ -42,6 +42,7 @@ from committees.calendar_selectors import readable_body_ids, visible_meetings
 from committees.models import MeetingState, Membership, Seat
 from committees.selectors import visible_bodies
 from egov_portal.collation import persian_order
+from egov_portal.i18n import digits
 from egov_portal.persian import (
     ZWNJ,
     normalize_for_search,
@@ -336,7 +337,7 @@ def _directives(user, needle: str, query: str) -> Group:
         qs,
         lambda directive: Hit(
             title=mark_safe(
-                f"{highlight(directive.letter_number, needle)} — "
+                f"{highlight(digits(directive.letter_number), needle)} — "
                 f"{highlight(directive.agency.name, needle)}"
             ),
             url=reverse("resolutions:directive_detail", args=[directive.pk]),

@@ -18,6 +18,10 @@
       .trim();
   }
 
+  function persian(text) {
+    return String(text).replace(/[0-9]/g, function (d) { return PERSIAN.charAt(Number(d)); });
+  }
+
   function start() {
     if (!window.jalaliDatepicker) return;
     var english = (document.documentElement.lang || "").toLowerCase().indexOf("en") === 0;
@@ -32,6 +36,16 @@
       },
       true
     );
+    // The picker writes the chosen date in Latin digits and then fires "change"; in the
+    // Persian interface the field shows it in Persian digits, as typed dates may be.
+    if (!english) {
+      document.addEventListener("change", function (event) {
+        var input = event.target;
+        if (input && input.matches && input.matches("input[data-jdp]") && input.value) {
+          input.value = persian(input.value);
+        }
+      });
+    }
     window.jalaliDatepicker.startWatch({
       autoReadOnlyInput: false,
       persianDigits: !english,
