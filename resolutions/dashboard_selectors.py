@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committees.calendar_selectors import readable_body_ids
 from committees.models import Body, MeetingState
 from egov_portal.persian import normalize_for_search
 from members.models import Agency
@@ -341,13 +342,20 @@ def approved_resolutions() -> QuerySet[Resolution]:
 
 def register_resolutions(user) -> QuerySet[Resolution]:
     """Resolutions of approved minutes ``user`` may list: all of them for the governor's
-    office and administrators, those of the bodies he is secretariat of, and public ones."""
+    office and administrators; those of the bodies whose records he reads (a seat he holds
+    today, the chair, a reading grant) or whose secretariat he is; and public ones. The
+    same rule as the search."""
     qs = approved_resolutions()
     if not user.is_authenticated:
         return qs.none()
     if reads_everything(user):
         return qs
-    return qs.filter(Q(is_public=True) | Q(meeting__body_id__in=secretariat_body_ids(user)))
+    readable = readable_body_ids(user, on_date=timezone.localdate())
+    return qs.filter(
+        Q(is_public=True)
+        | Q(meeting__body_id__in=readable)
+        | Q(meeting__body_id__in=secretariat_body_ids(user))
+    )
 
 
 def public_resolutions() -> QuerySet[Resolution]:

@@ -91,13 +91,20 @@ def test_secretariat_sees_every_resolution_of_its_bodies(working_group, persona_
     assert "مصوبه غیرعمومی کارگروه" in _register(persona_client("admin"))
 
 
+def test_members_and_the_chair_see_every_resolution_of_their_bodies(working_group, persona_client):
+    _approved(working_group, "مصوبه غیرعمومی کارگروه")
+    for persona in ("member", "chair"):
+        texts = _register(persona_client(persona))
+        assert "مصوبه غیرعمومی کارگروه" in texts, persona  # they read its minutes anyway
+
+
 def test_others_see_public_resolutions_only(working_group, persona_client):
     _approved(working_group, "مصوبه غیرعمومی کارگروه")
     _approved(working_group, "مصوبه عمومی کارگروه", is_public=True)
-    for persona in ("itmanager", "member", "outsider"):
+    for persona in ("outsider",):  # no seat, no grant: public resolutions only
         texts = _register(persona_client(persona))
         assert "مصوبه عمومی کارگروه" in texts
-        assert "مصوبه غیرعمومی کارگروه" not in texts
+        assert "مصوبه غیرعمومی کارگروه" not in texts, persona
 
 
 def test_resolutions_of_unapproved_minutes_are_not_listed(working_group, persona_client):
