@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -252,6 +253,8 @@ def two_factor_verify(*, user, code: str, address: str = "", purpose: str = "sig
             purpose,
             address,
         )
+        if backup:
+            _tell_owner(user, "backup_used")
         return device
     if wait is not None:
         log.warning(
@@ -320,12 +323,7 @@ def two_factor_enrol(*, user, key: str, code: str, address: str = "") -> list[st
             drift=totp.drift,
         )
         backup = StaticDevice.objects.create(user=user, name=_("کدهای پشتیبان"), confirmed=True)
-        codes: list[str] = []
-        while len(codes) < BACKUP_CODE_COUNT:
-            candidate = random_number_token(BACKUP_CODE_DIGITS)
-            if candidate not in codes:
-                codes.append(candidate)
-        StaticToken.objects.bulk_create(StaticToken(device=backup, token=c) for c in codes)
+        codes = _new_backup_codes(backup)
         _audit(
             user=user,
             device=device,
@@ -335,7 +333,80 @@ def two_factor_enrol(*, user, key: str, code: str, address: str = "") -> list[st
             address=address,
         )
     log.info("2fa enrolled user=%s address=%s", user.get_username(), address)
+    _tell_owner(user, "enrolled")
     return codes
+
+
+def _new_backup_codes(device: StaticDevice) -> list[str]:
+    """Replace the backup codes of ``device`` with ten new ones, returned once."""
+    StaticToken.objects.filter(device=device).delete()
+    codes: list[str] = []
+    while len(codes) < BACKUP_CODE_COUNT:
+        candidate = random_number_token(BACKUP_CODE_DIGITS)
+        if candidate not in codes:
+            codes.append(candidate)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+def two_factor_backup_codes_renew(*, user, code: str, address: str = "") -> list[str]:
+    """Ten new backup codes for ``user`` after a current code; the old ones stop working.
+    For a lost or used-up set, while the authenticator app still works."""
+    if confirmed_device(user) is None:
+        raise ValidationError(_("ورود دومرحله‌ای حساب شما فعال نیست."), code="absent")
+    two_factor_verify(user=user, code=code, address=address, purpose="backup-renewal")
+    with transaction.atomic(), portal_language():
+        device = StaticDevice.objects.select_for_update().filter(user=user).order_by("pk").first()
+        if device is None:
+            device = StaticDevice.objects.create(user=user, name=_("کدهای پشتیبان"), confirmed=True)
+        before = StaticToken.objects.filter(device=device).count()
+        codes = _new_backup_codes(device)
+        _audit(
+            user=user,
+            device=device,
+            action=AuditAction.UPDATE,
+            before={_("کدهای پشتیبان"): before},
+            after={_("کدهای پشتیبان"): BACKUP_CODE_COUNT},
+            address=address,
+        )
+    log.info("2fa backup codes renewed user=%s address=%s", user.get_username(), address)
+    _tell_owner(user, "renewed")
+    return codes
+
+
+# What the account holder is told, by e-mail and in the portal, of each change to his second
+# factor: if it was not him, he hears of it at once.
+OWNER_NOTICES = {
+    "enrolled": gettext_noop("ورود دومرحله‌ای برای حساب شما فعال شد."),
+    "removed": gettext_noop("ورود دومرحله‌ای حساب شما خاموش شد."),
+    "renewed": gettext_noop(
+        "کدهای پشتیبان تازه برای حساب شما ساخته شد و کدهای پیشین از کار افتاد."
+    ),
+    "backup_used": gettext_noop("با یکی از کدهای پشتیبان به حساب شما وارد شدند."),
+}
+
+
+def _tell_owner(user, event: str) -> None:
+    """After the transaction commits: a notice in the portal and, when the account has an
+    address, an e-mail. A mail server that cannot be reached is logged, not raised."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from egov_portal.notices import notify
+
+    def tell() -> None:
+        with portal_language():
+            title = _(OWNER_NOTICES[event])
+            body = _("اگر این کار را خود شما نکرده‌اید، بی‌درنگ با مدیر سامانه تماس بگیرید.")
+            notify(user=user, title=title, body=body, url=reverse("two_factor:settings"))
+            if not user.email:
+                return
+            try:
+                send_mail(title, body, None, [user.email])
+            except OSError:
+                log.exception("2fa notice e-mail not sent user=%s", user.get_username())
+
+    transaction.on_commit(tell)
 
 
 def two_factor_remove(*, user, code: str, address: str = "") -> None:
@@ -368,3 +439,4 @@ def two_factor_remove(*, user, code: str, address: str = "") -> None:
                     address=address,
                 )
     log.info("2fa removed user=%s address=%s", user.get_username(), address)
+    _tell_owner(user, "removed")

@@ -73,11 +73,14 @@ def two_factor_settings(request):
         device = two_factor.confirmed_device(user)
     form = CodeForm(auto_id="id_remove_%s")
     form.fields["code"].widget.attrs.pop("autofocus", None)
+    renew_form = CodeForm(auto_id="id_renew_%s")
+    renew_form.fields["code"].widget.attrs.pop("autofocus", None)
     context = {
         "device": device,
         "required": two_factor.two_factor_required(user),
         "backup_left": two_factor.backup_codes_left(user) if device else 0,
         "form": form,
+        "renew_form": renew_form,
     }
     return render(request, "registration/two_factor_settings.html", context)
 
@@ -202,4 +205,29 @@ def two_factor_remove(request):
     if removed:
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
         two_factor.session_state_set(request, user)
+    return redirect("two_factor:settings")
+
+
+@login_required
+@require_POST
+def two_factor_backup_codes_renew(request):
+    """Ten new backup codes, with a current code; shown once on the backup-codes page."""
+    user = request.user
+    form = CodeForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("code", []):
+            messages.error(request, error)
+        return redirect("two_factor:settings")
+    codes: list[str] = []
+
+    def renew() -> None:
+        codes.extend(
+            two_factor.two_factor_backup_codes_renew(
+                user=user, code=form.cleaned_data["code"], address=client_address(request)
+            )
+        )
+
+    if run_action(request, renew, _("کدهای پشتیبان تازه ساخته شد؛ کدهای پیشین دیگر کار نمی‌کنند.")):
+        request.session[two_factor.SESSION_BACKUP_CODES] = codes
+        return redirect("two_factor:backup_codes")
     return redirect("two_factor:settings")

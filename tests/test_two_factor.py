@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -518,3 +519,59 @@ def test_enrolling_reaches_the_users_other_open_sessions_within_a_minute(monkeyp
     later = two_factor.time.time() + two_factor.RECHECK_SECONDS
     monkeypatch.setattr(two_factor.time, "time", lambda: later)
     assert location(other.get(reverse("committees:home"))) == reverse("two_factor:verify")
+
+
+def test_new_backup_codes_need_a_current_code_and_replace_the_old_ones():
+    device = give_app("member")
+    old = set(backup_codes("member"))
+    client = verified_client("member", device)
+    response = client.post(reverse("two_factor:backup_codes_renew"), {"code": "000000"})
+    assert location(response) == reverse("two_factor:settings")
+    assert set(backup_codes("member")) == old  # refused: nothing changed
+
+    wait_out_throttle(device)
+    response = client.post(reverse("two_factor:backup_codes_renew"), {"code": code_for(device)})
+    assert location(response) == reverse("two_factor:backup_codes")
+    new = set(backup_codes("member"))
+    assert len(new) == two_factor.BACKUP_CODE_COUNT and not new & old
+    page = client.get(reverse("two_factor:backup_codes")).content.decode()
+    shown = {c for c in new if two_factor.format_backup_code(c) in page}
+    assert shown == new  # shown once, here
+    assert client.get(reverse("two_factor:backup_codes")).status_code == 302  # and only once
+    with pytest.raises(ValidationError):
+        two_factor.two_factor_verify(user=user("member"), code=sorted(old)[0])
+    assert AuditEvent.objects.filter(action=AuditAction.UPDATE, actor=user("member")).exists()
+
+
+def test_the_settings_page_offers_renewal_with_its_own_field(persona_client):
+    device = give_app("member")
+    html = verified_client("member", device).get(reverse("two_factor:settings")).content.decode()
+    assert 'data-testid="renew-backup-codes"' in html
+    assert html.count('id="id_renew_code"') == 1 and html.count('id="id_remove_code"') == 1
+
+
+@pytest.mark.parametrize("event", ["enrolled", "renewed", "removed", "backup_used"])
+def test_the_account_holder_is_told_of_every_change_to_his_second_factor(
+    event, django_capture_on_commit_callbacks, mailoutbox
+):
+    from egov_portal.models import Notification
+
+    owner = user("member")
+    assert owner.email
+    with django_capture_on_commit_callbacks(execute=True):
+        device = give_app("member")
+    if event != "enrolled":
+        mailoutbox.clear()
+        Notification.objects.filter(user=owner).delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            if event == "renewed":
+                two_factor.two_factor_backup_codes_renew(user=owner, code=code_for(device))
+            elif event == "removed":
+                two_factor.two_factor_remove(user=owner, code=code_for(device))
+            else:
+                two_factor.two_factor_verify(user=owner, code=backup_codes("member")[0])
+    title = str(two_factor.OWNER_NOTICES[event])
+    [mail] = mailoutbox
+    assert mail.to == [owner.email] and mail.subject == title
+    assert "مدیر سامانه" in mail.body
+    assert Notification.objects.filter(user=owner, title=title).count() == 1

@@ -27,4 +27,5 @@ ROWS = {
     "two_factor:backup_codes": ("get", dict, every(302)),
     "two_factor:verify": ("get", _member_has_an_app, {**every(302), "member": 200}),
     "two_factor:remove": ("post", dict, every(302)),
+    "two_factor:backup_codes_renew": ("post", dict, every(302)),
 }
