@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -176,8 +176,10 @@ def two_factor_verify(request):
                 left = two_factor.backup_codes_left(user)
                 messages.warning(
                     request,
-                    _(
-                        "با یک کد پشتیبان وارد شدید؛ %(left)s کد دیگر مانده است. اگر برنامه احراز هویت در دسترس نیست، با مدیر سامانه تماس بگیرید."
+                    ngettext(
+                        "با یک کد پشتیبان وارد شدید؛ %(left)s کد دیگر مانده است. اگر برنامه احراز هویت در دسترس نیست، با مدیر سامانه تماس بگیرید.",
+                        "با یک کد پشتیبان وارد شدید؛ %(left)s کد دیگر مانده است. اگر برنامه احراز هویت در دسترس نیست، با مدیر سامانه تماس بگیرید.",
+                        left,
                     )
                     % {"left": digits(left)},
                 )

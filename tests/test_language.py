@@ -173,3 +173,17 @@ def test_a_request_in_english_leaves_the_thread_in_persian(persona_client):
     client = _english(persona_client("member"))
     client.get(reverse("committees:structure"))
     assert translation.get_language() == settings.LANGUAGE_CODE
+
+
+@pytest.mark.parametrize(("count", "expected"), [(1, "1 day"), (3, "3 days")])
+def test_english_counts_have_plural_forms(count, expected):
+    from django.template import Context, Template
+
+    template = Template(
+        "{% load i18n persian %}{% blocktranslate trimmed with n=c|fa_digits count days=c %}"
+        "{{ n }} روز{% plural %}{{ n }} روز{% endblocktranslate %}"
+    )
+    with translation.override("en"):
+        assert template.render(Context({"c": count})) == expected
+    with translation.override("fa"):
+        assert template.render(Context({"c": count})) == f"{to_persian_digits(count)} روز"
