@@ -187,26 +187,34 @@ def two_factor_verify(request):
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})
 
 
-@login_required
-@require_POST
-def two_factor_remove(request):
-    """Turn two-factor sign-in off, with a current code; refused while mandatory."""
-    user = request.user
+def _act_with_code(request, service, success: str) -> tuple[bool, object]:
+    """Run ``service(user=…, code=…, address=…)`` with the current code the user POSTed and
+    report how it went: ``(done, what the service returned)``."""
     form = CodeForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("code", []):
             messages.error(request, error)
-        return redirect("two_factor:settings")
-    removed = run_action(
-        request,
-        lambda: two_factor.two_factor_remove(
-            user=user, code=form.cleaned_data["code"], address=client_address(request)
-        ),
-        _("ورود دومرحله‌ای حساب شما خاموش شد."),
+        return False, None
+    returned = []
+
+    def call() -> None:
+        code = form.cleaned_data["code"]
+        returned.append(service(user=request.user, code=code, address=client_address(request)))
+
+    done = run_action(request, call, success)
+    return done, returned[0] if done else None
+
+
+@login_required
+@require_POST
+def two_factor_remove(request):
+    """Turn two-factor sign-in off, with a current code; refused while mandatory."""
+    removed, _nothing = _act_with_code(
+        request, two_factor.two_factor_remove, _("ورود دومرحله‌ای حساب شما خاموش شد.")
     )
     if removed:
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
-        two_factor.session_state_set(request, user)
+        two_factor.session_state_set(request, request.user)
     return redirect("two_factor:settings")
 
 
@@ -214,22 +222,12 @@ def two_factor_remove(request):
 @require_POST
 def two_factor_backup_codes_renew(request):
     """Ten new backup codes, with a current code; shown once on the backup-codes page."""
-    user = request.user
-    form = CodeForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors.get("code", []):
-            messages.error(request, error)
-        return redirect("two_factor:settings")
-    codes: list[str] = []
-
-    def renew() -> None:
-        codes.extend(
-            two_factor.two_factor_backup_codes_renew(
-                user=user, code=form.cleaned_data["code"], address=client_address(request)
-            )
-        )
-
-    if run_action(request, renew, _("کدهای پشتیبان تازه ساخته شد؛ کدهای پیشین دیگر کار نمی‌کنند.")):
+    renewed, codes = _act_with_code(
+        request,
+        two_factor.two_factor_backup_codes_renew,
+        _("کدهای پشتیبان تازه ساخته شد؛ کدهای پیشین دیگر کار نمی‌کنند."),
+    )
+    if renewed:
         request.session[two_factor.SESSION_BACKUP_CODES] = codes
         return redirect("two_factor:backup_codes")
     return redirect("two_factor:settings")
