@@ -7,6 +7,21 @@ from pathlib import Path
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 
+def session_cookies(persona: str, base_url: str) -> list[dict]:
+    """The session cookie of ``persona`` signed in (none for "anonymous"), for
+    ``context.add_cookies``: a browser test starts signed in without the sign-in form."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    if persona == "anonymous":
+        return []
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=persona))
+    value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return [{"name": settings.SESSION_COOKIE_NAME, "value": value, "url": base_url}]
+
+
 def screenshot(page, name: str, width: int) -> None:
     """A full-page screenshot of the current page at ``width`` px, saved as
     ``<name>-<width>.png``; the page is back at its old size after."""

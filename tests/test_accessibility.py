@@ -22,11 +22,9 @@ import pytest
 # test's own (synchronous) database work. The live server runs in its own thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
-from tests.browser_helpers import SCREENSHOTS
+from tests.browser_helpers import SCREENSHOTS, session_cookies
 
 pytestmark = [pytest.mark.browser]
 
@@ -96,17 +94,6 @@ def _demo_data() -> dict:
     }
 
 
-def _session_cookie(persona: str, base_url: str) -> list[dict]:
-    from django.contrib.auth import get_user_model
-
-    if persona == "anonymous":
-        return []
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=persona))
-    value = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return [{"name": settings.SESSION_COOKIE_NAME, "value": value, "url": base_url}]
-
-
 def _describe(violation: dict) -> str:
     targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
     why = [
@@ -142,7 +129,7 @@ def test_main_pages_have_no_serious_accessibility_violations(gilan, live_server,
     for spec in PAGES:
         context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
-        context.add_cookies(_session_cookie(spec.persona, live_server.url))
+        context.add_cookies(session_cookies(spec.persona, live_server.url))
         page = context.new_page()
         url = live_server.url + reverse(spec.url_name, kwargs=spec.kwargs(data)) + spec.query(data)
         response = page.goto(url, wait_until="networkidle")

@@ -12,14 +12,12 @@ import pytest
 # test's own (synchronous) database work. The live server runs in its own thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from egov_portal.models import Notification
 from egov_portal.notices import notify
-from tests.browser_helpers import screenshot
+from tests.browser_helpers import screenshot, session_cookies
 from tests.directive_helpers import approved_with, education, water
 from tests.meeting_helpers import user
 
@@ -34,19 +32,9 @@ def page_as(browser, live_server):
     contexts = []
 
     def make(username: str):
-        client = Client()
-        client.force_login(user(username))
         context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        context.add_cookies(session_cookies(username, live_server.url))
         contexts.append(context)
         page = context.new_page()
         page.errors = []

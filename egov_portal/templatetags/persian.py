@@ -18,11 +18,7 @@ _is_english = i18n.interface_is_english
 @register.filter(is_safe=True)
 def fa_digits(value: object) -> str:
     """Persian digits (left unchanged when the active language is English)."""
-    if value is None:
-        return ""
-    if _is_english():
-        return str(value)
-    return fa.to_persian_digits(value)
+    return "" if value is None else i18n.digits(value)
 
 
 @register.filter(is_safe=True)
