@@ -14,7 +14,7 @@ PORT ?= 8000
 help:
 	@echo "make run    - install, migrate the embedded SQLite database, load Gilan, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - ruff, manage.py check, makemigrations --check, the whole suite with coverage"
-	@echo "make lint   - ruff check and format check only"
+	@echo "make lint   - ruff (check and format) and import-linter's layer contracts"
 	@echo "make format - ruff format and fix"
 
 # --- environment -------------------------------------------------------------
@@ -49,6 +49,24 @@ run: install
 	@echo "Serving the portal on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The production stack on this machine: DEBUG=0, collected (hashed, compressed) static files,
+# migrations, the structure, and gunicorn (deploy/gunicorn.conf.py) on http://$(HOST):$(PORT)/.
+# Settings come from the environment (README, "Configuration"); SECRET_KEY is required. This is
+# plain HTTP, so the HTTPS redirect and secure cookies are off unless set: behind a TLS proxy,
+# run the units of deploy/ instead.
+SERVE_ENV = DEBUG=0 ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" SECURE_COOKIES="$${SECURE_COOKIES:-0}"
+serve: install
+	@test -n "$$SECRET_KEY" || { \
+	  echo "make serve runs the portal as in production (DEBUG=0): set SECRET_KEY, 32 or more random characters, e.g."; \
+	  echo "  export SECRET_KEY=\"\$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')\""; \
+	  echo "and DATABASE_URL, REDIS_URL, EMAIL_URL … as in README.md, \"Configuration\"."; exit 1; }
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	$(SERVE_ENV) $(PY) manage.py load_structure
+	@echo "Serving the portal (DEBUG=0, gunicorn) on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py egov_portal.wsgi
+
 # Extract the strings into locale/en/LC_MESSAGES/django.po (translate the new ones there),
 # then compile django.mo, which is committed so that `make run` needs no gettext tools.
 messages: install
@@ -59,6 +77,7 @@ messages: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -1,12 +1,23 @@
-"""Forms for bodies and memberships: services validate, forms only translate errors."""
+"""Forms of the committees pages (structure, meetings, agenda papers): they parse and
+normalise input; the services decide."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from committees.models import Membership
-from committees.services import membership_validate
+from committees.models import RSVP, AttendanceStatus, Membership, ReviewDecision
+from committees.services.structure import membership_validate
+from egov_portal.forms import (
+    JalaliDateField,
+    JalaliDateTimeMixin,
+    PersianCharField,
+    StyledFormMixin,
+)
+from egov_portal.uploads import ALLOWED_EXTENSIONS, inspect_upload, size_label, upload_max_bytes
 
 
 class MembershipForm(forms.ModelForm):
@@ -40,3 +51,205 @@ class MembershipForm(forms.ModelForm):
             except ValidationError as error:
                 raise ValidationError(error.messages) from None
         return data
+
+
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class MeetingForm(StyledFormMixin, JalaliDateTimeMixin, forms.Form):
+    day = JalaliDateField(label=_("تاریخ جلسه"))
+    start_time = forms.TimeField(label=_("ساعت شروع"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("ساعت پایان"), widget=TIME_WIDGET, required=False)
+    place = PersianCharField(label=_("مکان"), max_length=200)
+    online_link = forms.URLField(label=_("پیوند جلسه برخط"), required=False, assume_scheme="https")
+    is_public = forms.BooleanField(label=_("صورتجلسه پس از تأیید عمومی باشد"), required=False)
+
+    @classmethod
+    def initial_for(cls, meeting) -> dict:
+        start = timezone.localtime(meeting.starts_at)
+        end = timezone.localtime(meeting.ends_at) if meeting.ends_at else None
+        return {
+            "day": start.date(),
+            "start_time": start.time().replace(second=0, microsecond=0),
+            "end_time": end.time().replace(second=0, microsecond=0) if end else None,
+            "place": meeting.place,
+            "online_link": meeting.online_link,
+            "is_public": meeting.is_public,
+        }
+
+    def clean(self):
+        data = super().clean()
+        data["starts_at"] = self.combine(data.get("day"), data.get("start_time"))
+        data["ends_at"] = self.combine(data.get("day"), data.get("end_time"))
+        if data["starts_at"] and data["ends_at"] and data["ends_at"] <= data["starts_at"]:
+            self.add_error("end_time", _("ساعت پایان باید بعد از ساعت شروع باشد."))
+        return data
+
+
+class ReasonForm(StyledFormMixin, forms.Form):
+    reason = PersianCharField(label=_("علت"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PostponeForm(JalaliDateTimeMixin, ReasonForm):
+    day = JalaliDateField(label=_("تاریخ تازه (اختیاری)"), required=False)
+    start_time = forms.TimeField(label=_("ساعت شروع تازه"), widget=TIME_WIDGET, required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["starts_at"] = self.combine(data.get("day"), data.get("start_time"))
+        if bool(data.get("day")) != bool(data.get("start_time")):
+            self.add_error("start_time", _("تاریخ و ساعت تازه را با هم وارد کنید."))
+        return data
+
+
+class AgendaItemForm(StyledFormMixin, forms.Form):
+    title = PersianCharField(label=_("عنوان"), max_length=300)
+    description = PersianCharField(
+        label=_("شرح"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    presenter = PersianCharField(label=_("ارائه‌دهنده"), max_length=200, required=False)
+
+
+class OrderForm(StyledFormMixin, forms.Form):
+    """A new order as a comma-separated list of ids (what the up/down buttons send)."""
+
+    order = forms.CharField(max_length=2000)
+
+    def clean_order(self):
+        try:
+            return [int(pk) for pk in self.cleaned_data["order"].split(",") if pk.strip()]
+        except ValueError:
+            raise forms.ValidationError(_("ترتیب نامعتبر است.")) from None
+
+
+class RSVPForm(StyledFormMixin, forms.Form):
+    rsvp = forms.ChoiceField(
+        label=_("پاسخ"),
+        choices=[c for c in RSVP.choices if c[0] != RSVP.PENDING],
+        widget=forms.RadioSelect,
+    )
+    substitute_name = PersianCharField(label=_("نام جانشین"), max_length=200, required=False)
+    substitute_post = PersianCharField(label=_("سمت جانشین"), max_length=200, required=False)
+
+
+class AttendanceForm(StyledFormMixin, forms.Form):
+    """One status (and substitute name) per invitation, and the guests, one per line."""
+
+    guests = PersianCharField(
+        label=_("مهمانان (هر نفر در یک سطر: نام — دستگاه)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, invitations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitations = list(invitations)
+        for invitation in self.invitations:
+            initial = invitation.attendance or (
+                AttendanceStatus.SUBSTITUTE
+                if invitation.rsvp == RSVP.SUBSTITUTE
+                else AttendanceStatus.ABSENT
+                if invitation.rsvp == RSVP.NOT_ATTENDING
+                else AttendanceStatus.PRESENT
+            )
+            self.fields[f"status_{invitation.pk}"] = forms.ChoiceField(
+                label=str(invitation.person),
+                choices=AttendanceStatus.choices,
+                initial=initial,
+            )
+            self.fields[f"substitute_{invitation.pk}"] = PersianCharField(
+                label=_("نام جانشین"),
+                max_length=200,
+                required=False,
+                initial=invitation.substitute_name,
+            )
+        self.style_fields()
+
+    def rows(self):
+        return [(i, self[f"status_{i.pk}"], self[f"substitute_{i.pk}"]) for i in self.invitations]
+
+    def statuses(self) -> dict[int, dict]:
+        return {
+            i.pk: {
+                "attendance": self.cleaned_data[f"status_{i.pk}"],
+                "substitute_name": self.cleaned_data.get(f"substitute_{i.pk}", ""),
+            }
+            for i in self.invitations
+        }
+
+    def guest_list(self) -> list[dict]:
+        guests = []
+        for line in (self.cleaned_data.get("guests") or "").splitlines():
+            name, _sep, agency = line.replace("—", "-").partition("-")
+            if name.strip():
+                guests.append({"name": name.strip(), "agency": agency.strip()})
+        return guests
+
+
+class MinutesForm(StyledFormMixin, forms.Form):
+    preamble = PersianCharField(
+        label=_("مقدمه"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"discussion_{item.pk}"] = PersianCharField(
+                label=item.title,
+                required=False,
+                initial=item.discussion,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+        self.style_fields()
+
+    def discussions(self) -> dict[int, str]:
+        return {i.pk: self.cleaned_data.get(f"discussion_{i.pk}", "") for i in self.items}
+
+    def item_fields(self):
+        return [(item, self[f"discussion_{item.pk}"]) for item in self.items]
+
+
+class SendForReviewForm(StyledFormMixin, JalaliDateTimeMixin, forms.Form):
+    day = JalaliDateField(label=_("مهلت اظهارنظر (تاریخ)"))
+    time = forms.TimeField(label=_("ساعت"), widget=TIME_WIDGET)
+
+    def clean(self):
+        data = super().clean()
+        data["deadline"] = self.combine(data.get("day"), data.get("time"))
+        return data
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("نظر شما"), choices=ReviewDecision.choices, widget=forms.RadioSelect
+    )
+    comment = PersianCharField(
+        label=_("توضیح"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+ACCEPT = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)
+
+
+class PaperUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("پیوست"),
+        error_messages={
+            "required": _("پرونده‌ای انتخاب نشده است."),
+            "empty": _("پرونده خالی است."),
+        },
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext("PDF، اسناد Office یا تصویر، تا %(limit)s.") % {
+            "limit": size_label(upload_max_bytes())
+        }
+        self.upload_info = None
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        self.upload_info = inspect_upload(uploaded)
+        return uploaded

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -11,14 +13,14 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from egov_portal.fields import JalaliDateField
 from egov_portal.models import TimeStampedModel
-from egov_portal.persian import normalize_for_search
+from egov_portal.text.i18n import ordinal
+from egov_portal.text.jalali import display_short
+from egov_portal.text.persian import normalize_for_search
 from egov_portal.validators import validate_no_bidi_controls
 from members.models import Agency, Person, Position
 
 
 def validate_letter_pattern(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
     if "{seq}" not in value:
         raise ValidationError(_("الگو باید {seq} را داشته باشد."), code="no_seq")
     try:
@@ -199,6 +201,10 @@ class Body(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def legal_chain(self) -> list[LegalBasis]:
+        """The legal acts from the body's own up to the highest (Article 6), lowest first."""
+        return self.legal_basis.chain() if self.legal_basis_id else []
 
     def save(self, *args, **kwargs):
         self.search_text = normalize_for_search(f"{self.name} {self.short_name}")
@@ -472,9 +478,6 @@ class Meeting(TimeStampedModel):
     @property
     def title(self) -> str:
         """«جلسه ششم», or «جلسه مورخ ۱۳۹۴/۰۲/۰۷» for a historical meeting of unknown number."""
-        from egov_portal.i18n import ordinal
-        from egov_portal.jalali import display_short
-
         if not self.number:
             return _("جلسه مورخ %(date)s") % {"date": display_short(self.starts_at)}
         return _("جلسه %(ordinal)s") % {"ordinal": ordinal(self.number)}
@@ -516,8 +519,6 @@ class AgendaItem(FrozenWhenApproved, TimeStampedModel):
 
 
 def paper_upload_to(instance, filename: str) -> str:
-    import uuid
-
     return f"papers/{instance.agenda_item.meeting_id}/{uuid.uuid4().hex}"
 
 

@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from committees.models import Invitation, Meeting, MeetingState
-from egov_portal.jalali import format_jalali_datetime, format_jalali_long
 from egov_portal.models import NoticeKind
-from egov_portal.notices import email_now, notify
-from egov_portal.persian import to_persian_digits
+from egov_portal.notifications.services import email_now, notify
+from egov_portal.text.jalali import format_jalali_datetime, format_jalali_long
+from egov_portal.text.persian import to_persian_digits
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_objects_for_user
 
 from committees.models import Body, Meeting, MeetingState, Membership, Seat, SeatKind, SeatRole
 from members.models import Person, PositionHolding
@@ -63,6 +64,13 @@ def seats_held(*, person: Person, body: Body, on_date: datetime.date) -> list[Se
             Q(kind=SeatKind.BY_POST, position_id__in=position_ids) | Q(pk__in=member_seat_ids)
         )
     )
+
+
+def secretariat_body_ids(user) -> QuerySet:
+    """The ids of the bodies whose secretariat ``user`` is on, himself or through a group."""
+    return get_objects_for_user(
+        user, "committees.manage_body", klass=Body, accept_global_perms=False
+    ).values("pk")
 
 
 def body_access(user, body: Body, on_date: datetime.date | None = None) -> BodyAccess:

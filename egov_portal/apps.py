@@ -9,8 +9,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        # Connect the security log and the audit trail's signal handlers.
-        from egov_portal import audit, security  # noqa: F401
-        from egov_portal.collation import register_sqlite_collation
+        # Imported for their signal receivers: the security log (sign-ins, refusals) and
+        # the audit trail's context; the apps register their audited models themselves.
+        from egov_portal.accounts import security  # noqa: F401
+        from egov_portal.audit import trail  # noqa: F401
+        from egov_portal.text.collation import register_sqlite_collation
 
         connection_created.connect(register_sqlite_collation, dispatch_uid="persian_collation")

@@ -1,4 +1,4 @@
-"""The Celery application, used only when ``REDIS_URL`` is set (see ``egov_portal/jobs.py``).
+"""The Celery application, used only when ``REDIS_URL`` is set (see ``egov_portal/jobs/``).
 
 Start a worker next to the web process, with the same settings and database:
 
@@ -6,6 +6,8 @@ Start a worker next to the web process, with the same settings and database:
 
 Nothing imports this module unless ``REDIS_URL`` is set, and importing it never connects:
 Redis is used as broker and result backend only when a task is sent or a worker starts.
+This module imports nothing of the portal's but ``env``: the web process sends tasks by name
+(:data:`RUN_JOB`), and the worker finds them in ``egov_portal.jobs.tasks``.
 """
 
 from __future__ import annotations
@@ -14,19 +16,18 @@ import os
 
 from celery import Celery
 
+from egov_portal.env import redis_url
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov_portal.settings")
 
-# Modules that register job kinds (``egov_portal.jobs.register``); the worker imports them
-# at start, the web process imports them through its URLconf.
-JOB_MODULES = ("resolutions.letters",)
+#: The one task: run a background job by id (``egov_portal.jobs.tasks.run_job_task``).
+RUN_JOB = "egov_portal.jobs.run_job"
 
 app = Celery("egov_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
 def _redis_config() -> dict:
-    from egov_portal.jobs import redis_url
-
     url = redis_url() or None
     return {
         "broker_url": url,
@@ -35,18 +36,9 @@ def _redis_config() -> dict:
         "task_ignore_result": True,  # a job's state and result live in its Job row
         "task_acks_late": True,
         "worker_prefetch_multiplier": 1,
-        "imports": JOB_MODULES,
+        "imports": ("egov_portal.jobs.tasks",),
     }
 
 
 # Read lazily, when the configuration is first needed (not at import).
 app.add_defaults(_redis_config)
-app.autodiscover_tasks()
-
-
-@app.task(name="egov_portal.jobs.run_job")
-def run_job_task(job_id: str) -> None:
-    """Run a background job by id (``egov_portal.jobs.run_job``)."""
-    from egov_portal.jobs import run_job
-
-    run_job(job_id)

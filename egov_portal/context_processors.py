@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 
-from egov_portal.jalali import today_jalali
 from egov_portal.models import DEFAULT_SLOGAN, Slogan
+from egov_portal.text.jalali import today_jalali
 
 
 def _slogan() -> str:

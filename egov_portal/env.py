@@ -14,6 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
+# What Django's deployment check (security.W009) asks of a secret key.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+SECRET_KEY_INSECURE_PREFIX = "django-insecure-"
+
 
 def env_str(name: str, default: str | None = None) -> str:
     value = os.environ.get(name)
@@ -58,6 +63,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def check_secret_key(value: str, *, name: str = "SECRET_KEY") -> str:
+    """Return ``value`` if it is a key ``manage.py check --deploy`` accepts, else raise:
+    50 characters or more, 5 or more different ones, no ``django-insecure-`` prefix."""
+    if (
+        len(value) < SECRET_KEY_MIN_LENGTH
+        or len(set(value)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or value.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a random string of {SECRET_KEY_MIN_LENGTH} characters or more "
+            f"with at least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different characters, not "
+            f"starting with {SECRET_KEY_INSECURE_PREFIX!r} (what Django's check --deploy "
+            f"requires); make one with: python -c 'from django.core.management.utils "
+            f"import get_random_secret_key; print(get_random_secret_key())'"
+        )
+    return value
+
+
 def email_settings(url: str) -> dict[str, object]:
     """Translate ``EMAIL_URL`` into Django's e-mail settings.
 
@@ -95,3 +118,14 @@ def email_settings(url: str) -> dict[str, object]:
         "EMAIL_USE_SSL": scheme == "smtp+ssl",
         "EMAIL_TIMEOUT": int(options.get("timeout", ["10"])[0]),
     }
+
+
+def redis_url() -> str:
+    """``settings.REDIS_URL`` (or the environment variable when settings do not define it);
+    empty means no Celery: jobs run in threads of the web process."""
+    from django.conf import settings  # read lazily: settings may not be configured yet
+
+    value = getattr(settings, "REDIS_URL", None)
+    if value is None:
+        value = os.environ.get("REDIS_URL", "")
+    return (value or "").strip()

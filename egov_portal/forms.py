@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
+
 import jdatetime
 from django import forms
 from django.core import validators
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django_jalali import forms as jforms
 
-from egov_portal.jalali import parse_jalali_date, to_jalali
-from egov_portal.persian import normalize_text, to_persian_digits
+from egov_portal.text.jalali import parse_jalali_date, to_jalali
+from egov_portal.text.persian import normalize_text, to_persian_digits
+from egov_portal.validators import (
+    normalize_mobile,
+    normalize_national_code,
+    validate_no_bidi_controls,
+)
 
 
 class JalaliDateInput(jforms.jDateInput):
@@ -60,8 +69,6 @@ class PersianCharField(forms.CharField):
     characters are refused (they can disguise names and numbers)."""
 
     def __init__(self, *args, **kwargs):
-        from egov_portal.validators import validate_no_bidi_controls
-
         super().__init__(*args, **kwargs)
         if validate_no_bidi_controls not in self.validators:
             self.validators.append(validate_no_bidi_controls)
@@ -75,8 +82,6 @@ class NationalCodeField(forms.CharField):
     """An Iranian national code typed with any digits, spaces or dashes."""
 
     def to_python(self, value):
-        from egov_portal.validators import normalize_national_code
-
         value = super().to_python(value)
         return normalize_national_code(value) if value else value
 
@@ -85,8 +90,6 @@ class MobileField(forms.CharField):
     """A mobile number in any common form, stored as ``09xxxxxxxxx``."""
 
     def to_python(self, value):
-        from egov_portal.validators import normalize_mobile
-
         value = super().to_python(value)
         return normalize_mobile(value) if value else value
 
@@ -97,8 +100,6 @@ def run_service(form: forms.Form, call):
     Returns the service's result, or None when it refused (the form then has the errors
     and nothing was saved: services run in transactions).
     """
-    from django.core.exceptions import ValidationError
-
     try:
         return call()
     except ValidationError as error:
@@ -115,10 +116,6 @@ class JalaliDateTimeMixin:
 
     @staticmethod
     def combine(day, time):
-        import datetime
-
-        from django.utils import timezone
-
         if day is None or time is None:
             return None
         gregorian = day.togregorian() if hasattr(day, "togregorian") else day

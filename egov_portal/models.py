@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -99,7 +100,7 @@ def job_result_upload_to(instance, filename: str) -> str:
 class Job(models.Model):
     """A piece of work run in the background (a thread, or a Celery worker when Redis is
     configured), with its progress and its result file (private: served through a view
-    that checks who started it). See ``egov_portal/jobs.py``."""
+    that checks who started it). See ``egov_portal/jobs/runner.py``."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("نوع"), max_length=50)
@@ -156,8 +157,6 @@ class AuditSource(models.TextChoices):
 
 
 def _refuse_audit_change():
-    from django.core.exceptions import PermissionDenied
-
     raise PermissionDenied(_("رویدادهای دفتر ممیزی تغییر نمی‌کنند و حذف نمی‌شوند."))
 
 

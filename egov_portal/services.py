@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import F
 
 from egov_portal.models import PageCounter
@@ -17,3 +18,21 @@ def page_view_record(*, key: str) -> int:
         PageCounter.objects.get_or_create(key=key)
         PageCounter.objects.filter(key=key).update(views=F("views") + 1)
     return PageCounter.objects.values_list("views", flat=True).get(key=key)
+
+
+def rows_renumber(*, rows) -> None:
+    """Give ``rows`` (agenda items, resolutions …: models with an ``order`` field) the orders
+    1, 2, 3 … in the sequence given, saving only the rows whose order changes."""
+    for index, row in enumerate(rows, start=1):
+        if row.order != index:
+            row.order = index
+            row.save(update_fields=["order", "updated_at"])
+
+
+def rows_reorder(*, rows: dict, ordered_ids: list[int], stale_message: str) -> None:
+    """Put ``rows`` (by primary key, locked by the caller) in the order of ``ordered_ids``,
+    which must name every row exactly once; otherwise the page was stale: refuse with
+    ``stale_message`` and change nothing."""
+    if sorted(ordered_ids) != sorted(rows):
+        raise ValidationError(stale_message, code="stale_order")
+    rows_renumber(rows=[rows[pk] for pk in ordered_ids])

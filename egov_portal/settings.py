@@ -11,7 +11,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from egov_portal.env import email_settings, env_bool, env_int, env_list, env_str
+from egov_portal.env import (
+    check_secret_key,
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,8 +26,11 @@ DEBUG = env_bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else None)
-if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured("SECRET_KEY must be a random string of 32 characters or more.")
+if not DEBUG:
+    # Django's own rule (check --deploy, security.W009), so every key accepted here is clean.
+    check_secret_key(SECRET_KEY)
+    if SECRET_KEY == _DEV_SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY must be a random string, not the development key.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -54,14 +64,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "egov_portal.audit.AuditUserMiddleware",
+    "egov_portal.audit.trail.AuditUserMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "egov_portal.security.SessionTimeoutMiddleware",
+    # Refuses an oversized request from its Content-Length. Nothing above reads the body,
+    # and the 413 page still gets their headers (CSP, frames), cookies and signed-in user.
+    "egov_portal.limits.RequestSizeLimitMiddleware",
+    "egov_portal.accounts.security.SessionTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",
-    "egov_portal.security.TwoFactorMiddleware",
+    "egov_portal.accounts.security.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "egov_portal.urls"
@@ -79,7 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "egov_portal.context_processors.portal",
-                "egov_portal.context_processors_notices.unread_count",
+                "egov_portal.notifications.context_processors.unread_count",
             ],
         },
     },
@@ -92,6 +105,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction pooling mode: CONN_MAX_AGE=0 and
+# DISABLE_SERVER_SIDE_CURSORS=1 (a named cursor does not survive the pooler handing the
+# connection to another client between transactions). See README, "Beyond one machine".
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -141,12 +160,47 @@ THURSDAY_IS_WEEKEND = env_bool("THURSDAY_IS_WEEKEND", default=True)
 
 # Largest accepted upload (agenda papers, evidence files), in bytes.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# A request's form fields (everything but its files) may take this much; Django refuses more.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Django's two upload handlers, cutting an overlong file name first (egov_portal.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "egov_portal.uploads.ShortNameMemoryFileUploadHandler",
+    "egov_portal.uploads.ShortNameTemporaryFileUploadHandler",
+]
+# A request whose Content-Length is larger is refused with 413 before its body is read
+# (egov_portal.limits); the reverse proxy's limit should match (README, "Beyond one machine").
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+# Backups (manage.py backup/restore): signed with a key derived from BACKUP_KEY, or from
+# SECRET_KEY when it is empty; BACKUP_ENCRYPT=1 also encrypts them (README, "Backups").
+BACKUP_KEY = env_str("BACKUP_KEY", default="")
+if BACKUP_KEY:
+    check_secret_key(BACKUP_KEY, name="BACKUP_KEY")
+BACKUP_ENCRYPT = env_bool("BACKUP_ENCRYPT", default=False)
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="egov-portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background jobs (PDF batches): on Celery with this Redis when set, in-process otherwise.
 REDIS_URL = env_str("REDIS_URL", default="")
+
+# Django's cache: on Redis when REDIS_URL is set, shared by every gunicorn process and
+# machine; local memory (one per process) otherwise. REDIS_CACHE_URL gives the cache a
+# Redis database of its own (cache.clear() empties the whole database, Celery's queue with
+# it when they share one). Sessions stay in the database, which every process shares, so a
+# session started on one application server continues on any other.
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL", default=REDIS_URL)
+if REDIS_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": "egov",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # The public address of the portal, used in e-mails, calendar files and QR codes.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -161,7 +215,7 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # A session ends after SESSION_IDLE_SECONDS without a request, and in any case
-# SESSION_ABSOLUTE_SECONDS after sign-in (egov_portal.security.SessionTimeoutMiddleware).
+# SESSION_ABSOLUTE_SECONDS after sign-in (egov_portal.accounts.security.SessionTimeoutMiddleware).
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 8 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
@@ -207,7 +261,7 @@ AXES_VERBOSE = False
 
 # Two-factor sign-in (django-otp, TOTP with one-time backup codes): whoever has confirmed a
 # device enters a code after the password. With TWO_FACTOR_REQUIRED on it is mandatory for
-# superusers, staff and secretariat staff (egov_portal.two_factor.two_factor_required); they
+# superusers, staff and secretariat staff (egov_portal.accounts.two_factor.two_factor_required); they
 # reach nothing but enrolment, sign-out and help until they enrol.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=False)
 OTP_TOTP_ISSUER = "egov-portal"
@@ -239,7 +293,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "egov_portal.storage.PortalStaticFilesStorage"
         )
     },
 }

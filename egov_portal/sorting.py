@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from django.db.models import Case, Expression, F, IntegerField, OrderBy, QuerySet, Value, When
 from django.http import QueryDict
 
-from egov_portal.persian import persian_sort_key
+from egov_portal.text.persian import persian_sort_key
 
 SORT_PARAM = "sort"
 PAGE_PARAM = "page"

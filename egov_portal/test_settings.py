@@ -23,3 +23,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = tempfile.mkdtemp(prefix="egov-test-static-")
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
+# Each test process has its own cache, even when REDIS_URL is set in the environment: a
+# test's cache.clear() must never empty a Redis database that someone else uses.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from egov_portal.views import favicon
 
+handler400 = "egov_portal.views.bad_request"
+
 admin.site.site_header = _("درگاه کارگروه توسعه دولت الکترونیک")
 admin.site.site_title = _("مدیریت درگاه")
 admin.site.index_title = _("مدیریت ساختار، اشخاص و حساب‌ها")
@@ -18,13 +20,13 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/two-factor/", include("egov_portal.two_factor_urls")),
+    path("accounts/two-factor/", include("egov_portal.accounts.urls")),
     path("", include("members.urls")),
     path("", include("committees.urls")),
     path("", include("resolutions.urls")),
-    path("help/", include("egov_portal.help_urls")),
-    path("audit/", include("egov_portal.audit_urls")),
-    path("notifications/", include("egov_portal.notification_urls")),
+    path("help/", include("egov_portal.help.urls")),
+    path("audit/", include("egov_portal.audit.urls")),
+    path("notifications/", include("egov_portal.notifications.urls")),
     # Django's set_language: POST {language, next} stores the choice in the language cookie.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -5,7 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from egov_portal.persian import contains_bidi_controls, to_latin_digits
+from egov_portal.text.persian import contains_bidi_controls, to_latin_digits
 
 _SEPARATORS_RE = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014]+")
 _MOBILE_JUNK_RE = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014()]+")
@@ -29,6 +29,14 @@ def normalize_national_code(value: object) -> str:
     return _SEPARATORS_RE.sub("", to_latin_digits(str(value)))
 
 
+def national_code_check_digit(stem: str) -> int:
+    """The check digit of a national code from its first nine digits: the digits weighted
+    10 down to 2, summed, modulo 11; a remainder below 2 is the check digit itself,
+    otherwise 11 minus it."""
+    remainder = sum(int(digit) * (10 - i) for i, digit in enumerate(stem[:9])) % 11
+    return remainder if remainder < 2 else 11 - remainder
+
+
 def validate_national_code(value: object) -> None:
     """Validate an Iranian national code (کد ملی): 10 digits with a check digit."""
     code = normalize_national_code(value)
@@ -38,9 +46,7 @@ def validate_national_code(value: object) -> None:
         raise ValidationError(_("کد ملی باید ۱۰ رقم باشد."), code="national_code_length")
     if len(set(code)) == 1:
         raise ValidationError(_("کد ملی معتبر نیست."), code="invalid_national_code")
-    remainder = sum(int(code[i]) * (10 - i) for i in range(9)) % 11
-    check = remainder if remainder < 2 else 11 - remainder
-    if int(code[9]) != check:
+    if int(code[9]) != national_code_check_digit(code):
         raise ValidationError(_("کد ملی معتبر نیست."), code="invalid_national_code")
 
 

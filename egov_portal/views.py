@@ -1,8 +1,15 @@
 """Cross-cutting views."""
 
-from django.http import HttpResponsePermanentRedirect
+from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect
+from django.http.multipartparser import MultiPartParserError
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
+
+from egov_portal.limits import too_large
 
 
 @require_safe
@@ -14,8 +21,6 @@ def favicon(request):
 def report_form_errors(request, form) -> None:
     """Put a refused form's Persian errors where the user will see them after a redirect:
     one message each, a field's errors prefixed with its label."""
-    from django.contrib import messages
-
     for error in form.non_field_errors():
         messages.error(request, error)
     for field in form:
@@ -29,9 +34,6 @@ def run_action(request, call, success: str) -> bool:
     A refusal (the service's ``ValidationError``, in Persian, with nothing changed) becomes
     error messages; otherwise ``success`` is shown. Returns whether the service succeeded.
     """
-    from django.contrib import messages
-    from django.core.exceptions import ValidationError
-
     try:
         call()
     except ValidationError as error:
@@ -40,3 +42,18 @@ def run_action(request, call, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    """The portal's 400 page (``handler400``), saying what went wrong where it is known.
+
+    Form fields beyond ``DATA_UPLOAD_MAX_MEMORY_SIZE`` get the 413 page. A multipart part
+    whose headers pass Django's 1 KB limit is, in practice, a file with a very long name
+    (600 Persian letters are 1,200 bytes): the page says so.
+    """
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(request)
+    long_name = isinstance(exception, MultiPartParserError) and "header size" in str(exception)
+    body = render_to_string("400.html", {"long_name": long_name}, request=request)
+    return HttpResponseBadRequest(body)

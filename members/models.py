@@ -8,10 +8,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from egov_portal.collation import persian_order
 from egov_portal.fields import JalaliDateField
 from egov_portal.models import TimeStampedModel
-from egov_portal.persian import normalize_for_search
+from egov_portal.text.collation import persian_order
+from egov_portal.text.persian import normalize_for_search
 from egov_portal.validators import (
     validate_mobile,
     validate_national_code,

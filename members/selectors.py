@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from egov_portal.collation import persian_order
+from egov_portal.text.collation import persian_order
+from egov_portal.text.persian import normalize_for_search
 from members.models import Agency, Person, Position, PositionHolding
 
 
@@ -76,8 +77,6 @@ def person_current_holdings(*, person: Person, on_date: datetime.date) -> QueryS
 
 def agency_search(*, query: str = "") -> QuerySet[Agency]:
     """Agencies whose name matches ``query`` however it is spelled (ی/ک, ZWNJ, digits)."""
-    from egov_portal.persian import normalize_for_search
-
     qs = Agency.objects.select_related("parent").order_by("-is_active", persian_order("name"))
     needle = normalize_for_search(query)
     return qs.filter(search_text__contains=needle) if needle else qs

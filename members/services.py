@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from egov_portal.jalali import display_short
+from egov_portal.text.jalali import display_short
 from members.models import Agency, Person, Position, PositionHolding
 from members.selectors import overlapping_holdings
 

@@ -6,8 +6,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from egov_portal.collation import persian_order
 from egov_portal.sorting import Column, Sorting, choice_rank
+from egov_portal.text.collation import persian_order
 from members import selectors
 from members.models import AgencyKind, Sector
 

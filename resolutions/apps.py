@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ResolutionsConfig(AppConfig):
     name = "resolutions"
     verbose_name = _("مصوبات و ابلاغ‌ها")
+
+    def ready(self) -> None:
+        from egov_portal.audit.trail import track
+
+        # Registers the "meeting_letters" job kind, in the web process, a Celery worker and
+        # every management command alike.
+        from resolutions.documents import letters  # noqa: F401
+
+        track("resolutions.Resolution", body_path="meeting__body")
+        track("resolutions.ResolutionAgency", body_path="resolution__meeting__body")
+        track("resolutions.Directive", body_path="body")
+        track("resolutions.ProgressReport", body_path="directive__body")

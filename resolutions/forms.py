@@ -1,28 +1,149 @@
-"""The resolution form; the services decide what is allowed."""
+"""Forms of the resolutions pages: the resolution, the inbox and directive actions, the
+dashboard's and the register's filters. They parse input; the services decide."""
 
 from __future__ import annotations
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Body
-from egov_portal.collation import persian_order
 from egov_portal.forms import (
     JalaliDateField,
     PersianCharField,
     SafeModelMultipleChoiceField,
     StyledFormMixin,
 )
+from egov_portal.text.collation import persian_order
+from egov_portal.uploads import ALLOWED_EXTENSIONS
 from members.models import Agency
 from resolutions.models import (
     Classification,
+    DirectiveState,
     Priority,
     Referral,
     ReferralState,
     Resolution,
     ResolutionKind,
 )
+from resolutions.selectors import dashboard as dashboard_selectors
+from resolutions.selectors import register as register_selectors
+
+MAX_QUERY = 100
+
+
+class _PeriodForm(StyledFormMixin, forms.Form):
+    """A GET filter form with a Jalali period («از» / «تا», any digits)."""
+
+    date_from = JalaliDateField(label=gettext_lazy("از تاریخ"), required=False)
+    date_to = JalaliDateField(label=gettext_lazy("تا تاریخ"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("پایان دوره پیش از آغاز آن است."))
+        return data
+
+    def valid_data(self) -> dict:
+        """The fields that were valid (an invalid one is shown with its error and ignored)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+    @staticmethod
+    def gregorian(day):
+        """The Gregorian date of a Jalali form value: the period's explicit bounds."""
+        return day.togregorian() if day else None
+
+
+class DashboardFilterForm(_PeriodForm):
+    body = forms.ModelChoiceField(
+        label=gettext_lazy("رکن"),
+        queryset=Body.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("همه ارکان"),
+    )
+    agency = forms.ModelChoiceField(
+        label=gettext_lazy("دستگاه"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("همه دستگاه‌ها"),
+    )
+    status = forms.ChoiceField(label=gettext_lazy("وضعیت"), required=False)
+
+    field_order = ["body", "agency", "status", "date_from", "date_to"]
+
+    def __init__(self, *args, directives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.filter(
+            pk__in=directives.values("body_id")
+        ).order_by("order", "pk")
+        self.fields["agency"].queryset = Agency.objects.filter(
+            pk__in=directives.values("agency_id")
+        ).order_by(persian_order("name"))
+        self.fields["status"].choices = [
+            ("", _("همه وضعیت‌ها")),
+            (dashboard_selectors.STATUS_OPEN, _("باز (هنوز انجام نشده)")),
+            (dashboard_selectors.STATUS_OVERDUE, _("معوق")),
+            *DirectiveState.choices,
+        ]
+        self.fields["date_from"].label = _("ابلاغ از تاریخ")
+
+    def filters(self) -> dashboard_selectors.DashboardFilters:
+        data = self.valid_data()
+        return dashboard_selectors.DashboardFilters(
+            body=data.get("body"),
+            agency=data.get("agency"),
+            status=data.get("status") or "",
+            date_from=self.gregorian(data.get("date_from")),
+            date_to=self.gregorian(data.get("date_to")),
+        )
+
+
+class RegisterFilterForm(_PeriodForm):
+    q = forms.CharField(label=gettext_lazy("جستجو در متن"), required=False, max_length=MAX_QUERY)
+    body = forms.ModelChoiceField(
+        label=gettext_lazy("رکن"),
+        queryset=Body.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("همه ارکان"),
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("نوع"), required=False)
+    public = forms.ChoiceField(
+        label=gettext_lazy("انتشار"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("عمومی و غیرعمومی")),
+            ("yes", gettext_lazy("عمومی")),
+            ("no", gettext_lazy("غیرعمومی")),
+        ],
+    )
+
+    field_order = ["q", "body", "kind", "public", "date_from", "date_to"]
+
+    def __init__(self, *args, resolutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.filter(
+            pk__in=resolutions.values("meeting__body_id")
+        ).order_by("order", "pk")
+        self.fields["kind"].choices = [("", _("همه انواع")), *ResolutionKind.choices]
+        self.fields["date_from"].label = _("جلسه از تاریخ")
+        self.fields["q"].widget.attrs.update(type="search", placeholder=_("بخشی از متن مصوبه…"))
+
+    def filters(self) -> register_selectors.RegisterFilters:
+        data = self.valid_data()
+        public = {"yes": True, "no": False}.get(data.get("public") or "")
+        return register_selectors.RegisterFilters(
+            body=data.get("body"),
+            kind=data.get("kind") or "",
+            date_from=self.gregorian(data.get("date_from")),
+            date_to=self.gregorian(data.get("date_to")),
+            public=public,
+            query=(data.get("q") or "")[:MAX_QUERY],
+        )
 
 
 def lower_bodies(body: Body):
@@ -136,3 +257,79 @@ class ResolutionForm(StyledFormMixin, forms.Form):
             "amends": resolution.amends_id,
             "is_public": resolution.is_public,
         }
+
+
+ACCEPT = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)
+
+
+class InboxFilterForm(StyledFormMixin, forms.Form):
+    """The inbox filters (GET); ``agencies`` is what the user may see."""
+
+    state = forms.ChoiceField(
+        label=_("وضعیت"), choices=[("", _("همه وضعیت‌ها")), *DirectiveState.choices], required=False
+    )
+    agency = forms.ModelChoiceField(
+        label=_("دستگاه"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("همه دستگاه‌ها"),
+    )
+    overdue = forms.BooleanField(label=_("فقط دارای دیرکرد"), required=False)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Renders ``<input type="file" multiple>``; the files are checked by content in the
+    service, so the field only passes them on."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [f for f in data if f]
+        return [data] if data else []
+
+
+class ProgressReportForm(StyledFormMixin, forms.Form):
+    """Percent, narrative and evidence; the files are read with ``request.FILES.getlist``
+    and checked by content in the service."""
+
+    percent = forms.IntegerField(
+        label=_("درصد پیشرفت"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    narrative = PersianCharField(
+        label=_("شرح اقدامات"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    evidence = MultipleFileField(
+        label=_("مستندات"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+        help_text=_("PDF، اسناد Office یا تصویر؛ چند پرونده را می‌توانید با هم برگزینید."),
+    )
+    final = forms.BooleanField(
+        label=_("گزارش انجام: کار به‌طور کامل انجام شد (۱۰۰ درصد)"), required=False
+    )
+
+
+class ReturnForm(StyledFormMixin, forms.Form):
+    comment = PersianCharField(
+        label=_("علت برگشت و آنچه باید تکمیل شود"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class CancelForm(StyledFormMixin, forms.Form):
+    reason = PersianCharField(
+        label=_("علت لغو ابلاغ"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import AgendaItem, FrozenWhenApproved, Meeting
 from egov_portal.fields import JalaliDateField
 from egov_portal.models import TimeStampedModel
-from egov_portal.persian import abjad_label
+from egov_portal.text.persian import abjad_label
 from members.models import Agency
 
 
@@ -206,6 +208,20 @@ class LetterSequence(models.Model):
         return f"{self.body} {self.year}: {self.last}"
 
 
+def overdue_q(day) -> Q:
+    """The one overdue rule, for the database: open, with a deadline, and past it on ``day``.
+
+    Overdue is derived, never stored; ``Directive.is_overdue_on`` is the same rule for one
+    row already in memory."""
+    return Q(state__in=OPEN_STATES, due_date__isnull=False, due_date__lt=day)
+
+
+class DirectiveQuerySet(models.QuerySet):
+    def overdue_on(self, day) -> DirectiveQuerySet:
+        """The directives that are overdue on ``day`` (see :func:`overdue_q`)."""
+        return self.filter(overdue_q(day))
+
+
 class Directive(TimeStampedModel):
     """A resolution communicated to one agency as a numbered letter (ابلاغ), and its
     follow-up until the secretariat verifies it done."""
@@ -270,6 +286,8 @@ class Directive(TimeStampedModel):
         related_name="supersedes_directives",
     )
 
+    objects = DirectiveQuerySet.as_manager()
+
     class Meta:
         ordering = ["-issued_on", "-sequence"]
         verbose_name = _("ابلاغ")
@@ -301,7 +319,7 @@ class Directive(TimeStampedModel):
         return self.state in OPEN_STATES
 
     def is_overdue_on(self, day) -> bool:
-        """Overdue is derived, never stored: open and past its deadline."""
+        """:func:`overdue_q` for this row: open, with a deadline, and past it on ``day``."""
         return bool(self.is_open and self.due_date and self.due_date.togregorian() < day)
 
 
@@ -333,8 +351,6 @@ class DirectiveEvent(models.Model):
 
 
 def evidence_upload_to(instance, filename: str) -> str:
-    import uuid
-
     return f"evidence/{instance.report.directive_id}/{uuid.uuid4().hex}"
 
 

@@ -16,6 +16,9 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from committees.models import Body, SeatRole
+from committees.permissions import secretariat_body_ids
+from committees.selectors.meetings import person_of
+from committees.selectors.structure import bodies_of_user
 from members.models import Agency
 from resolutions.models import Directive
 
@@ -45,16 +48,8 @@ def managed_agency_ids(user) -> QuerySet:
     ).values("pk")
 
 
-def secretariat_body_ids(user) -> QuerySet:
-    return get_objects_for_user(
-        user, "committees.manage_body", klass=Body, accept_global_perms=False
-    ).values("pk")
-
-
 def chaired_body_ids(user) -> list[int]:
     """Bodies whose chair seat the user holds today, or whose chair right he was given."""
-    from committees.selectors import bodies_of_user, person_of
-
     bodies = bodies_of_user(user=user, person=person_of(user), on_date=timezone.localdate())
     chaired = [
         pk

@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from resolutions.models import Closure
+
 #: The longest run of days the calculator looks through before giving up (a safety net
 #: against a configuration that closes every day).
 MAX_SPAN_DAYS = 3660
@@ -31,8 +33,6 @@ def thursday_is_weekend() -> bool:
 
 
 def closures_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:
-    from resolutions.models import Closure
-
     return {
         c.togregorian() if hasattr(c, "togregorian") else c
         for c in Closure.objects.filter(day__gte=start, day__lte=end).values_list("day", flat=True)

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from committees.models import Body, BodyKind
-from resolutions.demo import demo_seed
+from resolutions.data.demo import demo_seed
 
 DEMO_PASSWORD = "demo-password-for-tests"
 
@@ -44,6 +44,24 @@ def load_gilan() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_gilan()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_past_the_truncate_triggers():
+    """On PostgreSQL the portal's triggers refuse TRUNCATE of its frozen and append-only
+    tables, and so ``manage.py flush``, with which the test runner empties the database
+    after each transactional test. The runner's flush alone runs in replica mode, where
+    ordinary triggers do not fire (the test database's user is a superuser, as in CI)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    flush = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        flush(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield
 
 
 @pytest.fixture
@@ -91,6 +109,27 @@ def django_assert_num_queries(django_assert_num_queries, db):
     return counted
 
 
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """A fresh, empty private storage for one test, so the files it stores (or leaves
+    behind) can be counted with ``stored_files``."""
+    root = tmp_path / "private-media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root},
+        },
+    }
+    return root
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -104,7 +143,18 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def async_unsafe_allowed():
+    """Playwright's sync API runs an event loop in this thread from its start to the end of
+    the session; Django would then refuse the tests' own (synchronous) database work, and
+    that of every test after them. The flag lives exactly as long as Playwright does (the
+    live server runs in a thread of its own)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser(async_unsafe_allowed):
     """One headless Debian Chromium for every browser test of the session (Playwright's
     sync API allows one running instance per thread). Never downloads a browser."""
     if not CHROMIUM.exists():

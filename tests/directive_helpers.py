@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from members.models import Agency
-from resolutions.services import minutes_approve, resolution_create
+from resolutions.services.minutes import minutes_approve
+from resolutions.services.resolutions import resolution_create
 from tests.meeting_helpers import in_review_meeting, user
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from committees.models import Body, BodyKind, Membership, Seat, SeatKind, SeatRole
 from members.models import Agency, Person, Position, PositionHolding, Sector
-from resolutions.demo import national_code
+from resolutions.data.demo import national_code
 
 
 class UserFactory(factory.django.DjangoModelFactory):

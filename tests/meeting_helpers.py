@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from committees.models import AttendanceStatus, Meeting
-from committees.services import (
+from committees.services.meetings import (
     agenda_item_add,
     attendance_record,
     meeting_create,

@@ -11,17 +11,11 @@ that has gone (remove it from the list). Each page is also saved at 375 px under
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; Django would then refuse the
-# test's own (synchronous) database work. The live server runs in its own thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 from django.urls import reverse
 
 from tests.browser_helpers import SCREENSHOTS, session_cookies

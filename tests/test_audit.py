@@ -16,14 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from committees.models import Body, Meeting
-from committees.services import body_secretariat_grant, body_secretariat_revoke, meeting_create
-from egov_portal import audit
+from committees.services.meetings import meeting_create
+from committees.services.structure import body_secretariat_grant, body_secretariat_revoke
+from egov_portal.audit import trail as audit
 from egov_portal.models import AuditAction, AuditEvent, AuditSource
 from members.models import Position
 from members.services import position_holding_create
-from resolutions.directives import directive_acknowledge
 from resolutions.models import Directive, DirectiveState
-from resolutions.services import resolution_create, resolution_update
+from resolutions.services.directives import directive_acknowledge
+from resolutions.services.resolutions import resolution_create, resolution_update
 from tests.directive_helpers import education
 from tests.factories import PersonFactory
 from tests.meeting_helpers import held_meeting, user
@@ -62,13 +63,13 @@ def security_committee(db) -> Body:
 def test_middleware_follows_authentication():
     middleware = list(settings.MIDDLEWARE)
     auth = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-    assert middleware[auth + 1] == "egov_portal.audit.AuditUserMiddleware"
+    assert middleware[auth + 1] == "egov_portal.audit.trail.AuditUserMiddleware"
 
 
 def test_every_tracked_model_is_connected():
     from django.apps import apps
 
-    for label in audit.TRACKED:
+    for label in audit.tracked():
         assert post_save.has_listeners(apps.get_model(label)), label
 
 

@@ -9,16 +9,10 @@ Debian's Chromium (``/usr/bin/chromium``) is driven directly: no browser is down
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; Django would then refuse the
-# test's own (synchronous) database work. The live server runs in its own thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 from playwright.sync_api import expect
 
 from tests.browser_helpers import screenshot

@@ -3,20 +3,14 @@ the notification bell, in headless Debian Chromium (Playwright; nothing is downl
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; Django would then refuse the
-# test's own (synchronous) database work. The live server runs in its own thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from egov_portal.models import Notification
-from egov_portal.notices import notify
+from egov_portal.notifications.services import notify
 from tests.browser_helpers import screenshot, session_cookies
 from tests.directive_helpers import approved_with, education, water
 from tests.meeting_helpers import user

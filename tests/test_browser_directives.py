@@ -14,25 +14,19 @@ go to ``test-artifacts/screenshots/``.
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import urljoin, urlsplit
 
 import jdatetime
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; Django would then refuse the
-# test's own (synchronous) database work. The live server runs in its own thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from committees.models import Body, BodyKind
-from egov_portal.persian import to_persian_digits
-from resolutions.dashboard_selectors import AMBER_ON_TIME_BELOW, RED_ON_TIME_BELOW
+from egov_portal.text.persian import to_persian_digits
 from resolutions.models import Directive, DirectiveEvent, DirectiveState
+from resolutions.selectors.dashboard import AMBER_ON_TIME_BELOW, RED_ON_TIME_BELOW
 from tests.browser_helpers import SCREENSHOTS, screenshot
 from tests.conftest import DEMO_PASSWORD
 from tests.directive_helpers import approved_with, education
@@ -232,7 +226,7 @@ def dashboard_row(page, name: str) -> tuple[dict[str, int | None], str]:
 
 
 def documented_rag(figures: dict[str, int | None]) -> str:
-    """The rule of ``resolutions/dashboard_selectors.py`` on what the row shows. The
+    """The rule of ``resolutions/selectors/dashboard.py`` on what the row shows. The
     «receipt waiting more than 7 days» part cannot be read from the row; every directive
     of this test database was issued today, so it plays no part here."""
     rate = None if figures["on_time"] is None else figures["on_time"] / 100

@@ -14,17 +14,11 @@ to ``test-artifacts/screenshots/``.
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from urllib.parse import urljoin, urlsplit
 
 import jdatetime
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; Django would then refuse the
-# test's own (synchronous) database work. The live server runs in its own thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 from django.utils import timezone
 from playwright.sync_api import expect
 

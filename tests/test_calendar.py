@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from committees.models import Meeting, MeetingState
 from committees.notifications import meeting_path
-from committees.services import meeting_cancel, meeting_create, meeting_schedule
-from egov_portal.jalali import PERSIAN_MONTHS, today_jalali
-from egov_portal.persian import to_persian_digits
+from committees.services.meetings import meeting_cancel, meeting_create, meeting_schedule
+from egov_portal.text.jalali import PERSIAN_MONTHS, today_jalali
+from egov_portal.text.persian import to_persian_digits
 
 pytestmark = pytest.mark.django_db
 

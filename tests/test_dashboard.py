@@ -12,11 +12,15 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from openpyxl import load_workbook
 
-from egov_portal.jalali import format_jalali_short
-from resolutions.dashboard_selectors import AMBER, GREEN, RED, Figures, rag_status
-from resolutions.directives import directive_acknowledge, directive_verify, progress_report_add
-from resolutions.exports import safe_cell
+from egov_portal.text.jalali import format_jalali_short
+from resolutions.documents.exports import safe_cell
 from resolutions.models import OPEN_STATES, Directive, DirectiveState
+from resolutions.selectors.dashboard import AMBER, GREEN, RED, Figures, rag_status
+from resolutions.services.directives import (
+    directive_acknowledge,
+    directive_verify,
+    progress_report_add,
+)
 from tests.directive_helpers import approved_with, education, water
 from tests.meeting_helpers import user
 

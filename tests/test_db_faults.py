@@ -30,7 +30,7 @@ from django.views.defaults import server_error
 
 from committees.models import Invitation, Meeting, MeetingState
 from committees.notifications import meeting_path
-from committees.services import agenda_item_add, meeting_create
+from committees.services.meetings import agenda_item_add, meeting_create
 from egov_portal import urls as portal_urls
 from egov_portal.models import Notification
 from resolutions.models import Directive, DirectiveEvent, DirectiveState

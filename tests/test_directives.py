@@ -12,14 +12,15 @@ from django.db import connection
 from django.utils import timezone
 
 from members.models import Agency
-from resolutions.directives import (
+from resolutions.models import Directive, DirectiveEvent, DirectiveState, LetterSequence, Referral
+from resolutions.services.directives import (
     directive_acknowledge,
     directive_return,
     directive_verify,
     progress_report_add,
 )
-from resolutions.models import Directive, DirectiveEvent, DirectiveState, LetterSequence, Referral
-from resolutions.services import minutes_approve, resolution_create
+from resolutions.services.minutes import minutes_approve
+from resolutions.services.resolutions import resolution_create
 from resolutions.workdays import add_working_days, is_working_day
 from tests.directive_helpers import approved_with, education, water
 from tests.meeting_helpers import in_review_meeting, user
@@ -50,7 +51,7 @@ def test_all_agencies_follows_the_active_flag(working_group):
 
 
 def test_letter_numbers_are_consecutive_and_follow_the_pattern(working_group):
-    year = jdatetime.date.today().year
+    year = jdatetime.date.fromgregorian(date=timezone.localdate()).year  # Tehran, not UTC
     before = (
         LetterSequence.objects.filter(body=working_group, year=year)
         .values_list("last", flat=True)
@@ -68,12 +69,44 @@ def test_letter_numbers_are_consecutive_and_follow_the_pattern(working_group):
     assert numbers[0][1] == f"{before + 1}/ک‌د/{year}"
 
 
-def test_letter_numbers_restart_each_jalali_year(working_group):
-    LetterSequence.objects.create(body=working_group, year=1300, last=500)
-    year = jdatetime.date.today().year
-    first = approved_with(working_group, {"responsible": [education()]})
-    directive = Directive.objects.get(resolution__meeting=first)
-    assert directive.year == year and directive.sequence < 500
+def _clock_on(monkeypatch, day: jdatetime.date) -> None:
+    """Django's clock (``timezone.now`` and so ``localdate``) reads 10:00 on ``day``."""
+    moment = timezone.make_aware(datetime.datetime.combine(day.togregorian(), datetime.time(10)))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+def _numbers(meeting) -> list[tuple]:
+    return list(
+        Directive.objects.filter(resolution__meeting=meeting)
+        .order_by("sequence")
+        .values_list("year", "sequence", "letter_number", "issued_on")
+    )
+
+
+def _approved_in(body, responsible: list[Agency]):
+    meeting = in_review_meeting(body)
+    resolution_create(meeting=meeting, text="تکلیف", kind="assignment", responsible=responsible)
+    return minutes_approve(meeting=meeting, user=user("admin"))
+
+
+def test_letter_numbers_restart_each_jalali_year(steering, monkeypatch):
+    # The steering committee (prefix «ک‌ر»; the demo issues none of its letters) has sent
+    # 41 letters in 1404 so far.
+    LetterSequence.objects.create(body=steering, year=1404, last=41)
+    # 1404/12/29 is Friday 2026-03-20, the last day of 1404 (not a leap year).
+    _clock_on(monkeypatch, jdatetime.date(1404, 12, 29))
+    last_of_1404 = _approved_in(steering, [education()])
+    # 1405/01/15 is Saturday 2026-04-04.
+    _clock_on(monkeypatch, jdatetime.date(1405, 1, 15))
+    first_of_1405 = _approved_in(steering, [education(), water()])
+    assert _numbers(last_of_1404) == [
+        (1404, 42, "42/ک\u200cر/1404", datetime.date(2026, 3, 20)),
+    ]
+    assert _numbers(first_of_1405) == [
+        (1405, 1, "1/ک\u200cر/1405", datetime.date(2026, 4, 4)),
+        (1405, 2, "2/ک\u200cر/1405", datetime.date(2026, 4, 4)),
+    ]
+    assert LetterSequence.objects.get(body=steering, year=1404).last == 42
 
 
 def test_double_acknowledgement_makes_one_record(working_group):
@@ -126,15 +159,43 @@ def test_overdue_is_derived_from_the_deadline(working_group):
     assert not directive.is_overdue_on(datetime.date(2026, 4, 1))
 
 
-def test_working_days_skip_nowruz_and_fridays():
-    # 1404/12/27 (Tuesday 2026-03-18) + 3 working days, Thursdays off: Nowruz (1–4
-    # Farvardin), 29 Esfand (oil nationalisation day), Fridays and Thursdays are skipped.
+def test_working_days_skip_nowruz_and_fridays(settings):
+    # From Wednesday 1404/12/27 (2026-03-18), 3 working days with Thursdays off:
+    #   1404/12/28 Thu 03-19   Thursday                          skipped
+    #   1404/12/29 Fri 03-20   Friday, oil nationalisation day   skipped
+    #   1405/01/01–04 Sat–Tue  Nowruz (and Eid al-Fitr)          skipped
+    #   1405/01/05 Wed 03-25   working day 1
+    #   1405/01/06 Thu 03-26   Thursday                          skipped
+    #   1405/01/07 Fri 03-27   a Friday and no holiday           skipped
+    #   1405/01/08 Sat 03-28   working day 2
+    #   1405/01/09 Sun 03-29   working day 3: the deadline
+    settings.THURSDAY_IS_WEEKEND = True
     start = jdatetime.date(1404, 12, 27).togregorian()
-    due = add_working_days(start, 3)
-    assert not is_working_day(jdatetime.date(1405, 1, 1).togregorian())
-    assert jdatetime.date.fromgregorian(date=due) > jdatetime.date(1405, 1, 4)
+    assert start == datetime.date(2026, 3, 18)
+    assert add_working_days(start, 3) == datetime.date(2026, 3, 29)
+    assert jdatetime.date(1405, 1, 9).togregorian() == datetime.date(2026, 3, 29)
     for day in range(1, 5):
         assert not is_working_day(jdatetime.date(1405, 1, day).togregorian())
+
+
+def test_working_days_count_thursdays_when_the_province_works_them(settings):
+    settings.THURSDAY_IS_WEEKEND = False
+    # From Wednesday 1404/12/27 (2026-03-18), 3 working days:
+    #   1404/12/28 Thu 03-19   working day 1
+    #   1404/12/29 Fri 03-20   Friday, oil nationalisation day   skipped
+    #   1405/01/01–04 Sat–Tue  Nowruz                            skipped
+    #   1405/01/05 Wed 03-25   working day 2
+    #   1405/01/06 Thu 03-26   working day 3: the deadline
+    assert add_working_days(datetime.date(2026, 3, 18), 3) == datetime.date(2026, 3, 26)
+    assert jdatetime.date(1405, 1, 6).togregorian() == datetime.date(2026, 3, 26)
+    # An ordinary week: from Wednesday 1405/02/02 (2026-04-22), 2 working days:
+    #   1405/02/03 Thu 04-23 working day 1; 1405/02/04 Fri 04-24 skipped (a Friday and
+    #   nothing else); 1405/02/05 Sat 04-25 working day 2: the deadline.
+    assert add_working_days(datetime.date(2026, 4, 22), 2) == datetime.date(2026, 4, 25)
+    assert jdatetime.date(1405, 2, 5).togregorian() == datetime.date(2026, 4, 25)
+    settings.THURSDAY_IS_WEEKEND = True
+    # With Thursdays off the same two days end on Sunday 1405/02/06 (2026-04-26).
+    assert add_working_days(datetime.date(2026, 4, 22), 2) == datetime.date(2026, 4, 26)
 
 
 def test_working_days_skip_a_lunar_holiday():
@@ -208,7 +269,7 @@ def test_letter_numbers_under_concurrent_approvals(gilan):
     for thread in threads:
         thread.join()
     assert errors == []
-    year = jdatetime.date.today().year
+    year = jdatetime.date.fromgregorian(date=timezone.localdate()).year  # Tehran, not UTC
     sequences = sorted(
         Directive.objects.filter(body=group, year=year).values_list("sequence", flat=True)
     )

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from egov_portal.models import NoticeKind, Notification
-from egov_portal.persian import to_persian_digits
-from resolutions import followup
-from resolutions.directives import directive_cancel
-from resolutions.followup import reminders_due, reminders_send, step_on
+from egov_portal.text.persian import to_persian_digits
 from resolutions.models import Directive, DirectiveState, ReminderLog
+from resolutions.services import reminders
+from resolutions.services.directives import directive_cancel
+from resolutions.services.reminders import reminders_due, reminders_send, step_on
 from tests.directive_helpers import approved_with, education, water
 from tests.meeting_helpers import user
 
@@ -191,11 +191,11 @@ def test_mail_failure_releases_the_step_for_the_next_run(directive, due, monkeyp
 
     with monkeypatch.context() as patch:
         patch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
-        run = followup.reminders_deliver(due)
+        run = reminders.reminders_deliver(due)
     assert (run.steps, run.failed) == (0, [(directive.pk, "due")])
     assert not ReminderLog.objects.filter(directive=directive).exists()
-    reminders = Notification.objects.filter(kind=NoticeKind.REMINDER)
-    assert not reminders.filter(url=f"/directives/{directive.pk}/").exists()
+    notices = Notification.objects.filter(kind=NoticeKind.REMINDER)
+    assert not notices.filter(url=f"/directives/{directive.pk}/").exists()
     assert reminders_send(today=due) == 1
 
 
@@ -235,14 +235,14 @@ def test_two_runs_at_once_send_each_step_once(gilan, monkeypatch):
     due = timezone.localdate() + datetime.timedelta(days=40)
     directive = _directive(group, due=due, agency=education())
     barrier = threading.Barrier(2)
-    original = followup.reminders_due
+    original = reminders.reminders_due
 
     def due_then_wait(today):
         found = original(today)
         barrier.wait()  # both runs have found the step unsent before either claims it
         return found
 
-    monkeypatch.setattr(followup, "reminders_due", due_then_wait)
+    monkeypatch.setattr(reminders, "reminders_due", due_then_wait)
     mail.outbox.clear()  # the invitations of the meeting that issued the directive
     results, errors = [], []
 

@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from committees.models import AgendaItem, Meeting
-from committees.services import meeting_create
+from committees.services.meetings import meeting_create
 from egov_portal.forms import JalaliDateField
-from egov_portal.persian import contains_bidi_controls
+from egov_portal.text.persian import contains_bidi_controls
 from members.forms import PersonForm
 from members.models import Agency, Person
 from resolutions.models import (

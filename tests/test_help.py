@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from egov_portal.help_views import HELP_PAGES
+from egov_portal.help.views import HELP_PAGES
 from tests.conftest import PERSONAS, client_for
 
 HREF = re.compile(r'href="([^"]+)"')

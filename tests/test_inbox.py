@@ -12,44 +12,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from egov_portal.persian import to_persian_digits
-from resolutions import directives as follow
-from resolutions.models import (
-    Directive,
-    DirectiveEvent,
-    DirectiveState,
-    Evidence,
-    ProgressReport,
-)
-from resolutions.services import minutes_approve, resolution_create
+from egov_portal.text.persian import to_persian_digits
+from resolutions.models import Directive, DirectiveEvent, DirectiveState, Evidence, ProgressReport
+from resolutions.services import directives as follow
+from resolutions.services.minutes import minutes_approve
+from resolutions.services.resolutions import resolution_create
+from tests.conftest import stored_files
 from tests.directive_helpers import approved_with, education, water
 from tests.meeting_helpers import in_review_meeting, user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 HTML_AS_PDF = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 BAD_TYPE = "نوع پرونده مجاز نیست؛ فقط PDF، اسناد Office و تصویر."
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    """A fresh private storage per test, so stored files can be counted."""
-    root = tmp_path / "private-media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root},
-        },
-    }
-    return root
-
-
-def stored_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()]
 
 
 def new_directive(body, agency=None, **spec) -> Directive:

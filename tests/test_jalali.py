@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from egov_portal.jalali import (
+from egov_portal.text.jalali import (
     PERSIAN_MONTHS,
     PERSIAN_WEEKDAYS,
     format_jalali_datetime,
@@ -239,9 +239,16 @@ def test_parse_jalali_date_too_early_year_rejected(text):
     assert parse_error(text).code == "year_out_of_range"
 
 
-@pytest.mark.parametrize("text", ["1200/01/01", "1500/12/29"])
-def test_parse_jalali_date_year_bounds_accepted(text):
-    parse_jalali_date(text)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1200/01/01", jdatetime.date(1200, 1, 1)),
+        ("1500/12/29", jdatetime.date(1500, 12, 29)),
+        ("۱۵۰۰/۱۲/۲۹", jdatetime.date(1500, 12, 29)),
+    ],
+)
+def test_parse_jalali_date_year_bounds_accepted(text, expected):
+    assert parse_jalali_date(text) == expected
 
 
 # --- bounds and today -------------------------------------------------------------------
@@ -278,10 +285,13 @@ def test_jalali_month_bounds_invalid_month_raises(month):
         jalali_month_bounds(1403, month)
 
 
-def test_today_jalali_matches_local_date():
+def test_today_jalali_is_the_local_date(monkeypatch):
+    # 20:45 UTC on 19 March 2024 (29 Esfand 1402) is already 1 Farvardin 1403 in Tehran.
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2024, 3, 19, 20, 45, tzinfo=UTC))
     with timezone.override(TEHRAN):
-        expected = jdatetime.date.fromgregorian(date=timezone.localdate())
-        assert today_jalali() == expected
+        assert today_jalali() == jdatetime.date(1403, 1, 1)
+    with timezone.override(UTC):
+        assert today_jalali() == jdatetime.date(1402, 12, 29)
 
 
 # --- template filters -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Background jobs (``egov_portal/jobs.py``): queued only after commit, progress, failures,
+"""Background jobs (``egov_portal/jobs/runner.py``): queued only after commit, progress, failures,
 the thread pool of the web process, and a real Celery worker on Redis."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from egov_portal import jobs
+from egov_portal.jobs import runner as jobs
 from egov_portal.models import Job, JobState
 
 ran_jobs: list[str] = []  # ids of the "tests.count" jobs that ran

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from egov_portal import i18n, jalali
-from egov_portal.persian import to_persian_digits
+from egov_portal.text import i18n, jalali
+from egov_portal.text.persian import to_persian_digits
 from tests.meeting_helpers import held_meeting
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from committees.models import SeatRole
 from egov_portal.models import Job, JobState
-from egov_portal.persian import normalize_for_search, to_persian_digits
-from resolutions import letters
+from egov_portal.text.persian import normalize_for_search, to_persian_digits
+from resolutions.documents import letters
 from resolutions.models import Directive
 from tests.directive_helpers import approved_with, education, water
 
@@ -205,7 +205,7 @@ def test_meeting_letters_job_makes_one_page_per_directive(
 def test_meeting_letters_job_reports_progress_letter_by_letter(
     persona_client, working_group, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from egov_portal import jobs
+    from egov_portal.jobs import runner as jobs
 
     settings.JOBS_EAGER = True
     seen: list[tuple[int, int, int]] = []

@@ -16,10 +16,15 @@ from django.utils import timezone
 
 from committees.models import Meeting, MeetingState
 from committees.notifications import meeting_notice_send, meeting_path, meeting_url
-from committees.services import meeting_cancel, meeting_create, meeting_schedule, meeting_update
-from egov_portal.jalali import PERSIAN_MONTHS
+from committees.services.meetings import (
+    meeting_cancel,
+    meeting_create,
+    meeting_schedule,
+    meeting_update,
+)
 from egov_portal.models import Notification
-from egov_portal.persian import to_persian_digits
+from egov_portal.text.jalali import PERSIAN_MONTHS
+from egov_portal.text.persian import to_persian_digits
 from members.models import Person
 
 TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from committees.models import AttendanceStatus, Meeting, MeetingState
 from members.models import Agency
 from resolutions.models import Resolution
-from resolutions.services import resolution_create
+from resolutions.services.resolutions import resolution_create
 from tests.meeting_helpers import held_meeting, in_review_meeting, scheduled_meeting
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_refused_action_says_why(persona_client, working_group):
 
 
 def test_approved_meeting_pages_refuse_editing(persona_client, working_group):
-    from resolutions.services import minutes_approve
+    from resolutions.services.minutes import minutes_approve
     from tests.meeting_helpers import user
 
     meeting = in_review_meeting(working_group)
@@ -196,7 +196,7 @@ def test_meeting_page_query_budget(persona_client, working_group, django_assert_
 
 @pytest.mark.parametrize("extra", [0, 25])
 def test_meeting_list_query_budget(persona_client, working_group, django_assert_num_queries, extra):
-    from committees.services import meeting_create
+    from committees.services.meetings import meeting_create
 
     for _ in range(1 + extra):
         meeting_create(body=working_group, starts_at=timezone.now(), place="x")
@@ -217,7 +217,7 @@ def test_founding_meeting_page_shows_the_historical_record(client, steering):
 
 
 def test_a_correction_is_a_new_resolution_amending_the_old_one(persona_client, working_group):
-    from resolutions.services import minutes_approve
+    from resolutions.services.minutes import minutes_approve
     from tests.meeting_helpers import user
 
     first = in_review_meeting(working_group)

@@ -19,7 +19,8 @@ from committees.models import (
     MeetingState,
     Minutes,
 )
-from committees.services import (
+from committees.rules import quorum_required
+from committees.services.meetings import (
     agenda_item_add,
     agenda_reorder,
     attendance_record,
@@ -30,14 +31,13 @@ from committees.services import (
     meeting_schedule,
     minutes_review_submit,
     minutes_send_for_review,
-    quorum_required,
 )
 from members.models import Agency, Position
 from members.services import position_holding_create
 from resolutions.models import Resolution
-from resolutions.selectors import minutes_verify
-from resolutions.services import (
-    minutes_approve,
+from resolutions.selectors.minutes import minutes_verify
+from resolutions.services.minutes import minutes_approve
+from resolutions.services.resolutions import (
     resolution_create,
     resolution_reorder,
     resolution_update,

@@ -14,17 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from committees.models import AttendanceStatus, Meeting
-from committees.services import (
+from committees.services.meetings import (
     agenda_item_add,
     attendance_record,
     minutes_send_for_review,
     minutes_update,
 )
-from egov_portal.jalali import format_jalali_long, format_jalali_short
-from egov_portal.persian import normalize_for_search, ordinal_fa, to_persian_digits
+from egov_portal.text.jalali import format_jalali_long, format_jalali_short
+from egov_portal.text.persian import normalize_for_search, ordinal_fa, to_persian_digits
 from members.models import Agency
-from resolutions import documents
-from resolutions.services import minutes_approve, resolution_create
+from resolutions.documents import minutes as documents
+from resolutions.services.minutes import minutes_approve
+from resolutions.services.resolutions import resolution_create
 from tests.meeting_helpers import held_meeting, scheduled_meeting, user
 
 DISCUSSION = "گزارش محرمانه درباره پیشرفت کند پنجره واحد خدمات"

@@ -15,18 +15,18 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from committees.notifications import meeting_notice_send, meeting_path
-from committees.services import meeting_create, meeting_schedule
+from committees.services.meetings import meeting_create, meeting_schedule
 from egov_portal.models import NoticeKind, Notification, NotificationPreference
 from members.models import Person
-from resolutions.directives import (
+from resolutions.models import Directive, DirectiveState
+from resolutions.services.directives import (
     directive_acknowledge,
     directive_cancel,
     directive_return,
     directive_verify,
     progress_report_add,
 )
-from resolutions.followup import directive_path, reminders_send
-from resolutions.models import Directive, DirectiveState
+from resolutions.services.reminders import directive_path, reminders_send
 from tests.directive_helpers import approved_with, education
 from tests.meeting_helpers import user
 

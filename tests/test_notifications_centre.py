@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from egov_portal.models import Notification, NotificationPreference
-from egov_portal.notices import email_now, notify
-from egov_portal.notification_views import is_same_site_path
+from egov_portal.notifications.services import email_now, notify
+from egov_portal.notifications.views import is_same_site_path
 
 pytestmark = pytest.mark.django_db
 

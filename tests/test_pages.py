@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from committees.models import Body
 from egov_portal.models import PageCounter, Slogan
-from egov_portal.persian import normalize_for_search
+from egov_portal.text.persian import normalize_for_search
 from members.models import Agency
 from tests.factories import MembershipFactory, PersonFactory
 

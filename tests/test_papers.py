@@ -16,38 +16,19 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from committees.forms_papers import ACCEPT
+from committees.forms import ACCEPT
 from committees.models import Meeting, Paper
-from committees.paper_services import paper_add, paper_delete
-from committees.services import agenda_item_add, meeting_create
-from egov_portal.persian import to_persian_digits
+from committees.services.meetings import agenda_item_add, meeting_create
+from committees.services.papers import paper_add, paper_delete
+from egov_portal.text.persian import to_persian_digits
+from tests.conftest import stored_files
 from tests.test_uploads import NOT_ALLOWED, docx_bytes, pdf_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 PERSIAN_NAME = "گزارش عملکرد ۱۴۰۳.pdf"
 NO_FILE = "پرونده‌ای انتخاب نشده است."
 FROZEN = "صورتجلسه این جلسه تأیید شده است و پیوست‌های آن تغییر نمی‌کند."
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    """A fresh private storage per test, so files left behind can be counted."""
-    root = tmp_path / "private-media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root},
-        },
-    }
-    return root
-
-
-def stored_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()]
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ pattern without a row fails ``test_matrix_covers_every_url_pattern``.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -18,6 +20,11 @@ MATRIX = collect_rows()
 
 # The admin site guards itself; its URLs are checked model by model below.
 SELF_GUARDED_NAMESPACES = {"admin"}
+
+SIGN_IN_PATH = "/accounts/login/"
+# The rows whose 302 for the anonymous visitor is not the way to the sign-in page, and
+# where it leads instead: signing out and choosing the language go back to the home page.
+ANONYMOUS_REDIRECTS = {"logout": "/", "set_language": "/"}
 
 
 def _url_names(patterns, namespace: str = "") -> set[str]:
@@ -46,8 +53,18 @@ def test_matrix_covers_every_url_pattern():
 @pytest.mark.django_db
 def test_permission_matrix(url_name, persona):
     method, kwargs, expected = MATRIX[url_name]
-    response = getattr(client_for(persona), method)(reverse(url_name, kwargs=kwargs()))
+    url = reverse(url_name, kwargs=kwargs())
+    response = getattr(client_for(persona), method)(url)
     assert response.status_code == expected[persona]
+    if persona == "anonymous" and expected[persona] == 302:
+        location = response["Location"]
+        if url_name in ANONYMOUS_REDIRECTS:
+            assert location == ANONYMOUS_REDIRECTS[url_name]
+        else:
+            # To the sign-in page, which then brings him back to this very URL.
+            assert location.startswith(f"{SIGN_IN_PATH}?next=")
+            parts = urlsplit(location)
+            assert (parts.path, parse_qs(parts.query)) == (SIGN_IN_PATH, {"next": [url]})
 
 
 def _admin_urls() -> list[str]:

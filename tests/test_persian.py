@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from egov_portal.persian import (
+from egov_portal.text.persian import (
     ABJAD_LETTERS,
     BIDI_CONTROL_CHARS,
     abjad_label,

@@ -11,15 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from committees.models import AttendanceStatus, Meeting
-from committees.services import (
+from committees.services.meetings import (
     attendance_record,
     meeting_cancel,
     meeting_create,
     minutes_send_for_review,
 )
-from resolutions.followup import referral_outcomes_for_body, referral_place, referrals_for_body
 from resolutions.models import Referral, ReferralState
-from resolutions.services import minutes_approve, resolution_create
+from resolutions.selectors.followup import referral_outcomes_for_body, referrals_for_body
+from resolutions.services.minutes import minutes_approve
+from resolutions.services.referrals import referral_place
+from resolutions.services.resolutions import resolution_create
 from tests.directive_helpers import approved_with
 from tests.meeting_helpers import in_review_meeting, scheduled_meeting, user
 

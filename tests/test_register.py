@@ -11,10 +11,10 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from committees.models import Meeting
-from egov_portal.jalali import format_jalali_short
-from resolutions import dashboard_selectors
-from resolutions.directives import directive_acknowledge, progress_report_add
+from egov_portal.text.jalali import format_jalali_short
 from resolutions.models import Directive, Resolution
+from resolutions.selectors import register as register_selectors
+from resolutions.services.directives import directive_acknowledge, progress_report_add
 from tests.directive_helpers import approved_with, education, water
 from tests.meeting_helpers import in_review_meeting, user
 
@@ -61,7 +61,8 @@ def test_exact_matches_are_found_beyond_the_search_window(
 ):
     """Normalised matching looks at the newest SEARCH_WINDOW resolutions; the database still
     finds a text typed exactly as stored among all of them."""
-    from resolutions.services import minutes_approve, resolution_create
+    from resolutions.services.minutes import minutes_approve
+    from resolutions.services.resolutions import resolution_create
 
     older = in_review_meeting(working_group)
     Meeting.objects.filter(pk=older.pk).update(
@@ -71,7 +72,7 @@ def test_exact_matches_are_found_beyond_the_search_window(
         resolution_create(meeting=older, text=text, kind="decision")
     minutes_approve(meeting=older, user=user("chair"))
     _approved(working_group, "جدیدترین مصوبه")
-    monkeypatch.setattr(dashboard_selectors, "SEARCH_WINDOW", 1)
+    monkeypatch.setattr(register_selectors, "SEARCH_WINDOW", 1)
     client = persona_client("secretary")
     assert _register(client, q="نایب رئیس قدیمی") == ["نایب رئیس قدیمی"]
 
@@ -108,7 +109,7 @@ def test_others_see_public_resolutions_only(working_group, persona_client):
 
 
 def test_resolutions_of_unapproved_minutes_are_not_listed(working_group, persona_client):
-    from resolutions.services import resolution_create
+    from resolutions.services.resolutions import resolution_create
 
     meeting = in_review_meeting(working_group)
     resolution_create(meeting=meeting, text="پیش‌نویس مصوبه", kind="decision")
@@ -121,7 +122,7 @@ def test_anonymous_is_sent_to_sign_in(client):
 
 
 def test_register_filters(working_group, steering, persona_client):
-    _approved(working_group, "مصوبه کارگروه")
+    (resolution,) = _approved(working_group, "مصوبه کارگروه")
     _approved(working_group, "مصوبه عمومی", is_public=True)
     assign_perm("committees.chair_body", user("chair"), steering)
     _approved(steering, "مصوبه کمیته راهبری")
@@ -131,8 +132,9 @@ def test_register_filters(working_group, steering, persona_client):
     assert _register(client, public="yes", q="مصوبه عمومی") == ["مصوبه عمومی"]
     assert "مصوبه عمومی" not in _register(client, public="no")
     assert "مصوبه کارگروه" not in _register(client, kind="referral")
-    today = format_jalali_short(timezone.localdate())  # Persian digits
-    assert "مصوبه کارگروه" in _register(client, date_from=today, date_to=today)
+    # The meeting's own day in Tehran (Persian digits): near midnight it is not "today".
+    day = format_jalali_short(timezone.localdate(resolution.meeting.starts_at))
+    assert "مصوبه کارگروه" in _register(client, date_from=day, date_to=day)
     assert _register(client, date_from="1390/01/01", date_to="1390/12/29") == []
 
 
@@ -189,7 +191,7 @@ def test_public_page_shows_status_without_agency_internals(working_group, client
 
 
 def test_public_page_ignores_unapproved_minutes(working_group, client):
-    from resolutions.services import resolution_create
+    from resolutions.services.resolutions import resolution_create
 
     meeting = in_review_meeting(working_group)
     resolution_create(meeting=meeting, text="پیش‌نویس عمومی", kind="decision", is_public=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from committees.models import Body, Seat
 from members.models import Agency
-from resolutions.search import GROUP_LIMIT, highlight, portal_search, spellings
+from resolutions.selectors.search import GROUP_LIMIT, highlight, portal_search, spellings
 from tests.directive_helpers import approved_with, education, water
 from tests.factories import BodyFactory, SeatFactory
 

@@ -9,8 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from committees.selectors import body_composition, seat_holders_on, seat_states_on, seats_of
-from committees.services import membership_create
+from committees.selectors.structure import (
+    body_composition,
+    seat_holders_on,
+    seat_states_on,
+    seats_of,
+)
+from committees.services.structure import membership_create
 from members.forms import PersonForm, PositionHoldingForm
 from members.models import Person, Position, PositionHolding, Sector
 from members.services import position_holding_create

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from egov_portal.security import SESSION_SEEN, SESSION_STARTED
+from egov_portal.accounts.security import SESSION_SEEN, SESSION_STARTED
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent

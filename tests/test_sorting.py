@@ -19,9 +19,8 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from committees.models import Body, BodyKind, Meeting, MeetingState
-from committees.services import meeting_create
+from committees.services.meetings import meeting_create
 from egov_portal.models import AuditAction, AuditEvent, AuditSource
-from egov_portal.persian import persian_sort_key
 from egov_portal.sorting import (
     ASCENDING,
     DESCENDING,
@@ -31,10 +30,13 @@ from egov_portal.sorting import (
     sort_fields,
     sort_query,
 )
+from egov_portal.text.persian import persian_sort_key
 from members.models import Agency, AgencyKind
-from resolutions.followup import referral_place, reminders_send
 from resolutions.models import Directive, DirectiveState, Referral, ReferralState
-from resolutions.services import minutes_approve, resolution_create
+from resolutions.services.minutes import minutes_approve
+from resolutions.services.referrals import referral_place
+from resolutions.services.reminders import reminders_send
+from resolutions.services.resolutions import resolution_create
 from tests.directive_helpers import approved_with, education, water
 from tests.meeting_helpers import in_review_meeting, scheduled_meeting, user
 from tests.test_inbox import INBOX_QUERIES  # the unsorted inbox's literal budget
@@ -831,7 +833,7 @@ def test_sorting_never_adds_a_query(working_group, persona_client, name, args, p
 
 def test_names_sort_in_persian_dictionary_order_in_the_database_and_in_memory(db):
     """Unicode puts پ چ ژ ک گ ی after و and ه; the portal sorts as a Persian dictionary."""
-    from egov_portal.collation import persian_order
+    from egov_portal.text.collation import persian_order
     from members.models import Agency
 
     names = ["گمرک استان", "پژوهشگاه استان", "وزارت نیرو استان", "کمیسیون استان", "بنیاد استان"]

@@ -11,8 +11,9 @@ import pytest
 from django.utils import translation
 
 from egov_portal.models import AuditEvent, NoticeKind, Notification
-from resolutions.followup import directive_path, referral_place
 from resolutions.models import Directive, DirectiveEvent, DirectiveState, Referral
+from resolutions.services.referrals import referral_place
+from resolutions.services.reminders import directive_path
 from tests.directive_helpers import approved_with, education
 from tests.meeting_helpers import scheduled_meeting, user
 

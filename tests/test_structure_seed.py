@@ -150,7 +150,7 @@ def test_load_structure_repairs_an_edited_seat(working_group):
 
 
 def test_founding_meeting_is_an_approved_historical_record(steering, working_group):
-    from resolutions.selectors import minutes_verify
+    from resolutions.selectors.minutes import minutes_verify
 
     meeting = steering.legal_basis.meeting
     assert meeting.body == working_group and meeting.state == "approved"

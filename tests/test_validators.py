@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from egov_portal.persian import to_persian_digits
+from egov_portal.text.persian import to_persian_digits
 from egov_portal.validators import (
     normalize_mobile,
     normalize_national_code,
@@ -11,12 +11,6 @@ from egov_portal.validators import (
     validate_national_code,
     validate_no_bidi_controls,
 )
-
-
-def with_check_digit(stem: str) -> str:
-    """Append the national-code check digit to a 9-digit stem (the documented algorithm)."""
-    remainder = sum(int(d) * (10 - i) for i, d in enumerate(stem)) % 11
-    return stem + str(remainder if remainder < 2 else 11 - remainder)
 
 
 def error_of(validator, value) -> ValidationError:
@@ -45,21 +39,32 @@ def test_validate_no_bidi_controls_accepts_plain_text(value):
 # --- national code ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stem", ["049937089", "001234567", "123456789", "272000001", "999999998"])
-def test_validate_national_code_accepts_computed_codes(stem):
-    validate_national_code(with_check_digit(stem))
+# The check digit: the first nine digits weighted 10, 9, …, 2 and summed; r = sum mod 11;
+# the tenth digit is r when r < 2, else 11 − r. Worked by hand:
+#   0499370899: 0·10+4·9+9·8+9·7+3·6+7·5+0·4+8·3+9·2 = 0+36+72+63+18+35+0+24+18 = 266;
+#               266 mod 11 = 2 → 11 − 2 = 9
+#   0012345679: 0+0+1·8+2·7+3·6+4·5+5·4+6·3+7·2 = 8+14+18+20+20+18+14 = 112;
+#               112 mod 11 = 2 → 9
+#   1234567891: 10+18+24+28+30+30+28+24+18 = 210; 210 mod 11 = 1 → 1 (r < 2)
+#   2720000019: 2·10+7·9+2·8+0+0+0+0+0+1·2 = 20+63+16+2 = 101; 101 mod 11 = 2 → 9
+#   9999999980: 9·(10+9+8+7+6+5+4+3)+8·2 = 468+16 = 484; 484 mod 11 = 0 → 0 (r < 2)
+VALID_NATIONAL_CODES = ["0499370899", "0012345679", "1234567891", "2720000019", "9999999980"]
 
 
-def test_validate_national_code_known_example_matches_algorithm():
-    assert with_check_digit("049937089") == "0499370899"
-    validate_national_code("0499370899")
+@pytest.mark.parametrize("code", VALID_NATIONAL_CODES)
+def test_validate_national_code_accepts_valid_codes(code):
+    validate_national_code(code)
+    assert normalize_national_code(code) == code
 
 
-@pytest.mark.parametrize("stem", ["049937089", "123456789", "272000001"])
-def test_validate_national_code_wrong_check_digit_rejected(stem):
-    good = with_check_digit(stem)
-    bad = good[:9] + str((int(good[9]) + 1) % 10)
-    error = error_of(validate_national_code, bad)
+# The same codes with their tenth digit one higher (9 → 0), and one with its last two
+# digits swapped (1234567819: 10+18+24+28+30+30+28+24+1·2 = 194; 194 mod 11 = 7 wants
+# 11 − 7 = 4, not 9).
+@pytest.mark.parametrize(
+    "code", ["0499370890", "0012345670", "1234567892", "2720000010", "9999999981", "1234567819"]
+)
+def test_validate_national_code_wrong_check_digit_rejected(code):
+    error = error_of(validate_national_code, code)
     assert error.code == "invalid_national_code"
     assert error.messages == ["کد ملی معتبر نیست."]
 

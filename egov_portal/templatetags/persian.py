@@ -6,8 +6,8 @@ own ``date`` filter, these return "" for None or for values they cannot handle.
 
 from django import template
 
-from egov_portal import i18n, jalali
-from egov_portal import persian as fa
+from egov_portal.text import i18n, jalali
+from egov_portal.text import persian as fa
 
 register = template.Library()
 

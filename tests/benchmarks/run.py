@@ -44,7 +44,7 @@ def measure(client: Client, url: str, repeat: int) -> tuple[float, int]:
 def main() -> int:
     call_command("migrate", verbosity=0)
     call_command("load_structure", verbosity=0)
-    from resolutions.demo import demo_seed
+    from resolutions.data.demo import demo_seed
 
     demo_seed(password="benchmark-password")
     from committees.models import Body, BodyKind

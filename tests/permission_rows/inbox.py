@@ -13,8 +13,8 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from committees.models import Body, BodyKind
-from resolutions import directives as follow
 from resolutions.models import Directive
+from resolutions.services import directives as follow
 from tests.directive_helpers import approved_with, education
 from tests.meeting_helpers import user
 from tests.permission_rows import SIGNED_IN_200, every

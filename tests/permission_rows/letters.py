@@ -4,9 +4,9 @@ all of a meeting's letters."""
 from __future__ import annotations
 
 from committees.models import Body, BodyKind
-from egov_portal.jobs import job_save_result
+from egov_portal.jobs.runner import job_save_result
 from egov_portal.models import Job, JobState
-from resolutions.letters import MEETING_LETTERS
+from resolutions.documents.letters import MEETING_LETTERS
 from resolutions.models import Directive
 from tests.directive_helpers import education
 from tests.meeting_helpers import user

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from committees.models import Body, BodyKind
-from committees.services import agenda_item_add, meeting_create
-from resolutions.services import resolution_create
+from committees.services.meetings import agenda_item_add, meeting_create
+from resolutions.services.resolutions import resolution_create
 from tests.meeting_helpers import held_meeting, in_review_meeting, scheduled_meeting
 from tests.permission_rows import every
 

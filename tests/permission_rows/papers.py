@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from committees.models import AgendaItem, Body, BodyKind
-from committees.paper_services import paper_add
-from committees.services import agenda_item_add, meeting_create
+from committees.services.meetings import agenda_item_add, meeting_create
+from committees.services.papers import paper_add
 from tests.permission_rows import every
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from committees.models import Invitation, MeetingState
 from committees.notifications import meeting_notice_deliver
-from egov_portal.persian import to_persian_digits
+from egov_portal.text.persian import to_persian_digits
 
 
 def due_invitations(*, now: datetime.datetime, hours: int):

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egov_portal.models import Notification
-from egov_portal.persian import to_persian_digits
+from egov_portal.text.persian import to_persian_digits
 
 
 def digest_message(notices: list[Notification]) -> tuple[str, str]:

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from committees.models import Body, BodyKind, LegalBasis
-from committees.services import structure_load
-from resolutions.services import founding_meeting_record
+from committees.services.structure import structure_load
+from resolutions.services.minutes import founding_meeting_record
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from committees.models import Body
-from resolutions.demo import demo_seed
+from resolutions.data.demo import demo_seed
 
 DEFAULT_DEMO_PASSWORD = "gilan-demo-1405"
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from egov_portal.jalali import format_jalali_short, parse_jalali_date
-from egov_portal.persian import to_persian_digits
-from resolutions.followup import reminders_deliver
+from egov_portal.text.jalali import format_jalali_short, parse_jalali_date
+from egov_portal.text.persian import to_persian_digits
+from resolutions.services.reminders import reminders_deliver
 
 
 class Command(BaseCommand):

@@ -1,0 +1,210 @@
+"""Directive letters (نامه ابلاغ): one agency's letter as PDF, and all of a meeting's letters
+in one PDF made by a background job (``egov_portal/jobs/runner.py``).
+
+Each letter is laid out on one A4 page with its own «صفحه ۱ از ۱» footer; the meeting's
+file is the letters rendered one by one (so progress is real: letters done / total) and
+joined into one PDF by WeasyPrint itself, which keeps each letter's page numbering.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from committees.models import Body, Meeting, SeatRole
+from committees.selectors.structure import seat_states_on
+from egov_portal.jobs import runner as jobs
+from egov_portal.pdf import PDF_BASE_URL, render_pdf, static_only_fetcher
+from egov_portal.text.i18n import official_document
+from egov_portal.text.jalali import format_jalali_long, format_jalali_short
+from egov_portal.uploads import safe_download_name
+from resolutions.models import AgencyRole, Classification, Directive, Priority
+
+logger = logging.getLogger(__name__)
+
+LETTER_TEMPLATE = "resolutions/letters/letter.html"
+MEETING_LETTERS = "meeting_letters"
+SECRETARY_ROLES = (SeatRole.SECRETARY, SeatRole.VICE_CHAIR_SECRETARY)
+
+
+def body_title(body: Body) -> str:
+    """«کارگروه توسعه دولت الکترونیک استان گیلان»: the name, completed by the province
+    when the name ends with «استان» (as the provincial bodies' names do)."""
+    name = body.name.strip()
+    if body.jurisdiction and name.endswith("استان"):
+        return f"{name} {body.jurisdiction}"
+    return name
+
+
+def _secretary_of(body: Body, on_date: datetime.date) -> dict:
+    """The body's secretary on ``on_date`` for the signature: the holder of the secretary
+    seat (his name and the seat's title), or just «دبیر …» when the seat is vacant
+    (two queries: the seat, then its holder)."""
+    role_title = _("دبیر %(body)s") % {"body": body_title(body)}
+    seats = list(
+        body.seats.filter(role__in=SECRETARY_ROLES)
+        .select_related("position", "position__agency", "agency")
+        .order_by("order")[:1]
+    )
+    if seats:
+        state = seat_states_on(seats=seats, on_date=on_date)[0]
+        if state.holders:
+            return {
+                "name": state.holders[0].person.full_name,
+                "seat_title": state.seat.title,
+                "role_title": role_title,
+            }
+    return {"name": "", "seat_title": "", "role_title": role_title}
+
+
+def _gregorian(value) -> datetime.date:
+    return value.togregorian() if hasattr(value, "togregorian") else value
+
+
+def letter_context(directive: Directive, *, secretary: dict | None = None) -> dict:
+    """Everything a directive letter shows (two queries for the secretary, none if
+    ``secretary`` is given; the directive should come with ``resolution__meeting__body``,
+    ``agency`` and ``body`` selected, as ``directive_queryset()`` does)."""
+    resolution = directive.resolution
+    meeting = resolution.meeting
+    body = directive.body
+    if secretary is None:
+        secretary = _secretary_of(body, _gregorian(directive.issued_on))
+    title = body_title(body)
+    subject = _("ابلاغ مصوبه بند %(label)s %(meeting)s %(body)s") % {
+        "label": resolution.label,
+        "meeting": meeting.title,
+        "body": title,
+    }
+    return {
+        "directive": directive,
+        "resolution": resolution,
+        "meeting": meeting,
+        "body": body,
+        "body_title": title,
+        "agency": directive.agency,
+        "addressee": _("مدیر محترم %(agency)s") % {"agency": directive.agency.name},
+        "subject": subject,
+        "label": resolution.label,
+        "meeting_title": meeting.title,
+        "meeting_date": format_jalali_long(meeting.starts_at),
+        "issued_on": format_jalali_short(directive.issued_on),
+        "due_date": format_jalali_short(directive.due_date),
+        "deadline_rule": directive.deadline_rule,
+        "is_responsible": directive.role == AgencyRole.RESPONSIBLE,
+        "role": directive.get_role_display(),
+        "classification": directive.get_classification_display(),
+        "classified": directive.classification != Classification.NORMAL,
+        "priority": directive.get_priority_display(),
+        "urgent": directive.priority != Priority.NORMAL,
+        "secretary": secretary,
+    }
+
+
+def directive_queryset() -> QuerySet[Directive]:
+    return Directive.objects.select_related("agency", "body", "resolution__meeting__body")
+
+
+def meeting_directives(meeting: Meeting) -> QuerySet[Directive]:
+    """The directives issued from ``meeting``'s resolutions, in abjad then agency order."""
+    return (
+        directive_queryset()
+        .filter(resolution__meeting=meeting)
+        .order_by("resolution__order", "resolution__pk", "sequence")
+    )
+
+
+def letter_contexts(directives: Iterable[Directive]) -> list[dict]:
+    """Letter contexts for many directives, the secretary looked up once per body and
+    issue date (so two queries for a meeting's letters, however many)."""
+    secretaries: dict[tuple[int, datetime.date], dict] = {}
+    contexts = []
+    for directive in directives:
+        on_date = _gregorian(directive.issued_on)
+        key = (directive.body_id, on_date)
+        if key not in secretaries:
+            secretaries[key] = _secretary_of(directive.body, on_date)
+        contexts.append(letter_context(directive, secretary=secretaries[key]))
+    return contexts
+
+
+def letter_html(context: dict, *, request=None) -> str:
+    return render_to_string(LETTER_TEMPLATE, {**context, "pdf": True}, request=request)
+
+
+def _render_document(html: str, font_config):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=static_only_fetcher()).render(
+        font_config=font_config
+    )
+
+
+def letter_pdf(directive: Directive, *, request=None) -> bytes:
+    """One directive's letter as PDF bytes."""
+    with official_document():
+        return render_pdf(LETTER_TEMPLATE, letter_context(directive), request=request)
+
+
+def letters_pdf(contexts: list[dict], *, report_progress=None) -> bytes:
+    """The letters of ``contexts`` as one PDF, each starting on its own page and keeping
+    its own page numbers; ``report_progress(done, total)`` after each letter."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    total = len(contexts)
+    documents = []
+    for done, context in enumerate(contexts, start=1):
+        documents.append(_render_document(letter_html(context), font_config))
+        if report_progress:
+            report_progress(done, total)
+    if not documents:
+        raise ValueError("No letters to render")
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+def _job_meeting(job) -> Meeting | None:
+    return Meeting.objects.select_related("body").filter(pk=job.params.get("meeting")).first()
+
+
+def _job_download_name(job) -> str:
+    """«نامه‌های ابلاغ جلسه ششم کارگروه … .pdf»."""
+    meeting = _job_meeting(job)
+    if meeting is None:
+        return ""
+    name = _("نامه‌های ابلاغ %(meeting)s %(body)s") % {
+        "meeting": meeting.title,
+        "body": body_title(meeting.body),
+    }
+    return safe_download_name(name, "pdf")
+
+
+def _job_breadcrumbs(job) -> list[tuple[str, str]]:
+    pk = job.params.get("meeting")
+    return [
+        (_("جلسه"), reverse("committees:meeting_detail", args=[pk])),
+        (_("نامه‌های ابلاغ"), reverse("resolutions:meeting_letters", args=[pk])),
+    ]
+
+
+@jobs.register(
+    MEETING_LETTERS,
+    title=gettext_lazy("تهیه نامه‌های ابلاغ جلسه در یک پرونده"),
+    download_name=_job_download_name,
+    breadcrumbs=_job_breadcrumbs,
+)
+def meeting_letters_job(job, report_progress) -> None:
+    """All directive letters of the meeting ``job.params["meeting"]`` in one PDF."""
+    meeting = Meeting.objects.select_related("body").get(pk=job.params["meeting"])
+    contexts = letter_contexts(meeting_directives(meeting))
+    report_progress(0, len(contexts))
+    pdf = letters_pdf(contexts, report_progress=report_progress)
+    jobs.job_save_result(job, f"letters-{meeting.body_id}-{meeting.number}.pdf", pdf)

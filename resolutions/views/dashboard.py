@@ -1,0 +1,138 @@
+"""The directives dashboard and its Excel and PDF exports. Reads only; every figure starts
+from ``visible_directives``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from egov_portal.pdf import pdf_response, render_pdf
+from egov_portal.sorting import Column, Sorting
+from egov_portal.text.jalali import display_short
+from resolutions.documents.exports import XLSX_CONTENT_TYPE, dashboard_workbook
+from resolutions.forms import DashboardFilterForm
+from resolutions.permissions import visible_directives
+from resolutions.selectors import dashboard as dashboard_selectors
+
+
+def _filters_text(
+    filters: dashboard_selectors.DashboardFilters, form: DashboardFilterForm
+) -> list[str]:
+    """The filters in words, for the exports (so a printed table says what it counts)."""
+    lines = []
+    if filters.body:
+        lines.append(_("رکن: %(v)s") % {"v": filters.body.name})
+    if filters.agency:
+        lines.append(_("دستگاه: %(v)s") % {"v": filters.agency.name})
+    if filters.status:
+        lines.append(_("وضعیت: %(v)s") % {"v": dict(form.fields["status"].choices)[filters.status]})
+    if filters.date_from:
+        lines.append(_("ابلاغ از %(v)s") % {"v": display_short(filters.date_from)})
+    if filters.date_to:
+        lines.append(_("ابلاغ تا %(v)s") % {"v": display_short(filters.date_to)})
+    return lines or [_("همه ابلاغ‌هایی که می‌توانید ببینید")]
+
+
+# The columns of a figures table, read from ``Figures``; counts sort "most first" on the
+# first click. Unsorted, agencies are by name and bodies in the structure's order.
+FIGURE_COLUMNS = (
+    Column("name", "name"),
+    *(
+        Column(name, name, descending_first=True)
+        for name in (
+            "total",
+            "waiting",
+            "acknowledged",
+            "in_progress",
+            "reported_done",
+            "verified",
+            "overdue",
+        )
+    ),
+    Column("on_time", "on_time_percent", descending_first=True),
+    Column("rag", "severity", descending_first=True),
+)
+
+
+def figure_sortings(request) -> tuple[Sorting, Sorting]:
+    """The agencies' table and the bodies' table sort each on its own parameter."""
+    return (
+        Sorting(request.GET, FIGURE_COLUMNS, param="agency_sort"),
+        Sorting(request.GET, FIGURE_COLUMNS, param="body_sort"),
+    )
+
+
+def _dashboard(request):
+    today = timezone.localdate()
+    directives = visible_directives(request.user)
+    form = DashboardFilterForm(request.GET or None, directives=directives)
+    filters = form.filters()
+    filtered = dashboard_selectors.filter_directives(directives, filters, today=today)
+    dashboard = dashboard_selectors.dashboard_figures(filtered, today=today)
+    agency_sorting, body_sorting = figure_sortings(request)
+    # The exports list the rows in the order the page shows them.
+    dashboard.agencies = agency_sorting.sort_list(dashboard.agencies)
+    dashboard.bodies = body_sorting.sort_list(dashboard.bodies)
+    return {
+        "form": form,
+        "filters": filters,
+        "filtered": filtered,
+        "dashboard": dashboard,
+        "agency_sorting": agency_sorting,
+        "body_sorting": body_sorting,
+        "sortings": [agency_sorting, body_sorting],
+        "today": today,
+        "thresholds": {
+            "red": round(dashboard_selectors.RED_ON_TIME_BELOW * 100),
+            "amber": round(dashboard_selectors.AMBER_ON_TIME_BELOW * 100),
+            "days": dashboard_selectors.ACKNOWLEDGE_WITHIN_DAYS,
+        },
+    }
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    context = _dashboard(request)
+    context.pop("filtered")
+    context.pop("today")  # the base template shows today's Jalali date under this name
+    context["querystring"] = request.GET.urlencode()
+    return render(request, "resolutions/dashboard/dashboard.html", context)
+
+
+@login_required
+@require_safe
+def dashboard_xlsx(request):
+    context = _dashboard(request)
+    content = dashboard_workbook(
+        dashboard=context["dashboard"],
+        directives=dashboard_selectors.directive_rows(context["filtered"]),
+        filters_text=_filters_text(context["filters"], context["form"]),
+        today=context["today"],
+    )
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="dashboard-{context["today"].isoformat()}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_safe
+def dashboard_pdf(request):
+    context = _dashboard(request)
+    pdf = render_pdf(
+        "resolutions/dashboard/pdf.html",
+        {
+            "dashboard": context["dashboard"],
+            "filters_text": _filters_text(context["filters"], context["form"]),
+            "generated_on": context["today"],
+            "thresholds": context["thresholds"],
+        },
+        request=request,
+    )
+    return pdf_response(pdf, filename=f"dashboard-{context['today'].isoformat()}", inline=False)

@@ -1,0 +1,103 @@
+"""The minutes: the chair's approval, the PDF and the printable page, and the public page
+that verifies them."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from committees.models import Meeting
+from committees.permissions import meeting_for_user, require
+from egov_portal.pdf import pdf_response, render_pdf
+from egov_portal.text.i18n import official_document
+from egov_portal.text.persian import to_latin_digits
+from egov_portal.views import run_action
+from resolutions.documents.minutes import PRINTABLE_STATES, minutes_document
+from resolutions.selectors.minutes import minutes_verify
+from resolutions.services import minutes as minutes_services
+
+
+@login_required
+@require_POST
+def minutes_approve(request, pk: int):
+    meeting, access = meeting_for_user(request.user, pk)
+    require(access.chair)
+    run_action(
+        request,
+        lambda: minutes_services.minutes_approve(meeting=meeting, user=request.user),
+        _("صورتجلسه تأیید شد و از این پس تغییر نمی‌کند."),
+    )
+    return redirect("committees:meeting_detail", pk=meeting.pk)
+
+
+# Longer input is not a fingerprint; it is cut before it is echoed back on the page.
+MAX_FINGERPRINT_INPUT = 128
+_SPACES_RE = re.compile(r"[\s\u200c\u200e\u200f]+")
+
+
+def _printable_meeting(request, pk: int) -> Meeting:
+    """The meeting if the user may read it and its minutes exist as a draft or approved."""
+    meeting, _access = meeting_for_user(
+        request.user, pk, queryset=Meeting.objects.select_related("body")
+    )
+    if meeting.state not in PRINTABLE_STATES:
+        raise Http404
+    return meeting
+
+
+@require_safe
+def minutes_pdf(request, pk: int):
+    meeting = _printable_meeting(request, pk)
+    with official_document():
+        context = minutes_document(meeting)
+        pdf = render_pdf("resolutions/pdf/minutes.html", context, request=request)
+    suffix = "-draft" if context["is_draft"] else ""
+    return pdf_response(pdf, filename=f"minutes-{meeting.body_id}-{meeting.number}{suffix}")
+
+
+@require_safe
+def minutes_print(request, pk: int):
+    meeting = _printable_meeting(request, pk)
+    with official_document():
+        return render(request, "resolutions/minutes_print.html", minutes_document(meeting))
+
+
+def _clean_fingerprint(value: str) -> str:
+    """What a person typed or scanned, without spaces, direction marks or Persian digits."""
+    value = to_latin_digits(value or "")[:MAX_FINGERPRINT_INPUT]
+    return _SPACES_RE.sub("", value).lower()
+
+
+def _verification_context(fingerprint: str) -> dict:
+    result = minutes_verify(_clean_fingerprint(fingerprint))
+    context = {"result": result, "fingerprint": result.fingerprint[:MAX_FINGERPRINT_INPUT]}
+    if result.found:
+        meeting = result.meeting
+        labels = [
+            r.label
+            for r in meeting.resolutions.order_by("order", "pk").only("order", "label_override")
+        ]
+        context.update(meeting=meeting, meeting_title=meeting.title, labels=labels)
+    return context
+
+
+@require_safe
+def verify(request):
+    fingerprint = request.GET.get("f", "")
+    context = _verification_context(fingerprint) if fingerprint.strip() else {}
+    context["asked"] = bool(fingerprint.strip())
+    context["value"] = fingerprint[:MAX_FINGERPRINT_INPUT]
+    return render(request, "resolutions/verify.html", context)
+
+
+@require_safe
+def verify_fingerprint(request, fingerprint: str):
+    context = _verification_context(fingerprint)
+    context["asked"] = True
+    context["value"] = fingerprint[:MAX_FINGERPRINT_INPUT]
+    return render(request, "resolutions/verify.html", context)
