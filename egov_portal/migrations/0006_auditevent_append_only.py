@@ -3,7 +3,7 @@
 A trigger refuses every UPDATE and DELETE on ``egov_portal_auditevent`` — raw SQL, the
 shell, a stray script — with one exception: deleting a user sets ``actor_id`` to NULL on
 his events (``on_delete=SET_NULL``), so an UPDATE that changes nothing but ``actor_id`` to
-NULL passes. TRUNCATE (table owner only; the test runner's flush uses it) is not covered.
+NULL passes. TRUNCATE fires no row trigger: 0008_refuse_truncate refuses it.
 """
 
 from django.db import migrations
