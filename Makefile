@@ -58,7 +58,7 @@ SERVE_ENV = DEBUG=0 ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" SECURE_COOKIES="$${SECURE_COOKIES:-0}"
 serve: install
 	@test -n "$$SECRET_KEY" || { \
-	  echo "make serve runs the portal as in production (DEBUG=0): set SECRET_KEY, 32 or more random characters, e.g."; \
+	  echo "make serve runs the portal as in production (DEBUG=0): set SECRET_KEY, 50 or more random characters, e.g."; \
 	  echo "  export SECRET_KEY=\"\$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')\""; \
 	  echo "and DATABASE_URL, REDIS_URL, EMAIL_URL … as in README.md, \"Configuration\"."; exit 1; }
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v0
@@ -94,8 +94,11 @@ screenshots: install-dev
 	  tests/test_browser.py tests/test_browser_meetings.py tests/test_browser_directives.py
 	$(PY) -m tests.browser_helpers
 
+# The portal as production runs it (PostgreSQL, DEBUG=0, gunicorn, Redis) at 1 and 10 years
+# of seeded data, pages under wrk (apt-get install wrk); `make bench YEARS="1"` for a quick run.
+YEARS ?= 1 10
 bench: install-dev
-	$(PY) -m tests.benchmarks.run
+	$(PY) -m tests.benchmarks.run $(YEARS)
 
 backup: install
 	$(PY) manage.py backup --dir backups/

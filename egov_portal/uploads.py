@@ -12,23 +12,28 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from egov_portal.persian import BIDI_CONTROL_CHARS, normalize_text, to_persian_digits
+from egov_portal.text.persian import BIDI_CONTROL_CHARS, normalize_text, to_persian_digits
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 HEAD_BYTES = 64
 ODF_MIMETYPE_MAX_BYTES = 100
 NAME_MAX_CHARS = 255
+EXTENSION_MAX_CHARS = 16  # with its dot; every accepted extension is far shorter
 
 
 @dataclass(frozen=True)
@@ -257,9 +262,82 @@ def clean_file_name(name: str, *, max_length: int = NAME_MAX_CHARS) -> str:
     name = normalize_text(_SPACES_RE.sub(" ", name)).strip(" .")
     if len(name) > max_length:
         stem, ext = os.path.splitext(name)
-        ext = ext[:16]
+        ext = ext[:EXTENSION_MAX_CHARS]
         name = stem[: max_length - len(ext)].rstrip(" .") + ext
     return name
+
+
+def short_upload_name(name: str) -> str:
+    """``name`` as it arrived, unless longer than :data:`NAME_MAX_CHARS` or with an
+    extension longer than :data:`EXTENSION_MAX_CHARS`: then cut to those lengths."""
+    stem, ext = os.path.splitext(name)
+    if len(name) <= NAME_MAX_CHARS and len(ext) <= EXTENSION_MAX_CHARS:
+        return name
+    ext = ext[:EXTENSION_MAX_CHARS]
+    return stem[: NAME_MAX_CHARS - len(ext)] + ext
+
+
+class _ShortNames:
+    """Django names a large upload's temporary file ``tmp….upload<extension>``, so an
+    extension of 250 characters (a file name of 600, say) made the system refuse the name
+    and the request a 500. The name is cut before anything is made of it; a cut extension
+    is never an accepted one, so the upload check refuses such a file in Persian."""
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        super().new_file(field_name, short_upload_name(file_name), *args, **kwargs)
+
+
+class ShortNameMemoryFileUploadHandler(_ShortNames, MemoryFileUploadHandler):
+    """Django's in-memory upload handler (small files), with :func:`short_upload_name`."""
+
+
+class ShortNameTemporaryFileUploadHandler(_ShortNames, TemporaryFileUploadHandler):
+    """Django's temporary-file upload handler (large files), with :func:`short_upload_name`,
+    writing into the portal's own :func:`upload_temp_dir`."""
+
+    def new_file(self, *args, **kwargs):
+        upload_temp_dir()
+        super().new_file(*args, **kwargs)
+
+
+# --- temporary files of large uploads -----------------------------------------------------
+
+# tempfile's "tmp" + 8 random characters, then Django's ".upload" + the file's extension.
+_TEMPORARY_UPLOAD_RE = re.compile(r"tmp[a-z0-9_]{8}\.upload")
+
+
+def upload_temp_dir() -> Path:
+    """``FILE_UPLOAD_TEMP_DIR``, where an upload larger than ``FILE_UPLOAD_MAX_MEMORY_SIZE``
+    is written while the request is read; made (readable by the portal only) if missing."""
+    path = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def remove_stale_uploads(*, older_than: timedelta) -> list[Path]:
+    """Delete the temporary upload files untouched for ``older_than`` and return them.
+
+    Django deletes an upload's temporary file when its request ends; a worker killed in the
+    middle of one (a timeout, a restart, the out-of-memory killer) leaves it behind. Only
+    files named as Django names them are considered, so a directory shared by mistake
+    loses nothing else; a request still being read keeps writing to its file, which stays
+    fresh.
+    """
+    directory = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    if not directory.is_dir():
+        return []
+    cutoff = time.time() - older_than.total_seconds()
+    removed = []
+    for path in sorted(directory.iterdir()):
+        if not _TEMPORARY_UPLOAD_RE.match(path.name) or not path.is_file() or path.is_symlink():
+            continue
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:  # its request ended (or another run removed it) meanwhile
+            continue
+    return removed
 
 
 def safe_download_name(original_name: str, extension: str) -> str:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponsePermanentRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -13,6 +13,12 @@ from egov_portal.limits import too_large
 
 
 @require_safe
+def bench_bare(request):
+    """Two bytes through the whole middleware stack: the benchmark's baseline (``make
+    bench``). Routed only when the environment sets ``BENCH_BARE_VIEW=1``."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 def favicon(request):
     """Browsers ask for /favicon.ico on their own; send them to the vendored icon."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
@@ -53,7 +59,7 @@ def bad_request(request, exception):
     (600 Persian letters are 1,200 bytes): the page says so.
     """
     if isinstance(exception, RequestDataTooBig):
-        return too_large(request)
+        return too_large(request, fields=True)
     long_name = isinstance(exception, MultiPartParserError) and "header size" in str(exception)
     body = render_to_string("400.html", {"long_name": long_name}, request=request)
     return HttpResponseBadRequest(body)

@@ -4,21 +4,33 @@ The archive (``egov-portal-<vendor>-<UTC time>.tar.gz``) holds
 
 * ``manifest.json`` — when, which database vendor, the applied migrations per app, and the
   size and SHA-256 of every other member;
+* ``manifest.sig`` — an HMAC-SHA256 of ``manifest.json`` with a key derived from
+  ``BACKUP_KEY`` (or ``SECRET_KEY`` when it is empty), so an archive whose members were
+  changed together with its manifest is refused;
 * ``database.dump`` (PostgreSQL: ``pg_dump --format=custom``) or ``database.sqlite3``
   (SQLite: a consistent copy made with SQLite's online backup API);
 * ``media/…`` — every file under ``MEDIA_ROOT``.
+
+With ``BACKUP_ENCRYPT=1`` the archive is then encrypted (``….tar.gz.enc``): a magic line
+followed by Fernet tokens (AES-128-CBC with HMAC-SHA256, from ``cryptography``) of 4 MiB
+pieces, each carrying its index and whether it is the last, so a piece cut off, reordered
+or repeated is noticed. The Fernet key is derived from the same secret as the signature's
+(HKDF-SHA256, another purpose).
 
 ``manage.py restore`` verifies and restores it. The helpers below are shared with it.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
+import hmac
 import json
 import os
 import shutil
 import sqlite3
+import struct
 import subprocess
 import tarfile
 import tempfile
@@ -26,15 +38,26 @@ from collections import defaultdict
 from pathlib import Path
 
 import django
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
 MEDIA_PREFIX = "media"
 DATABASE_MEMBER = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+# The encrypted form: this line, then for each piece a 4-byte length and a Fernet token of
+# (8-byte index, 1-byte "last piece" flag, up to ENCRYPTED_PIECE bytes of the .tar.gz).
+ENCRYPTED_MAGIC = b"egov-portal backup, Fernet pieces, v1\n"
+ENCRYPTED_PIECE = 4 * 1024 * 1024
+TOKEN_LENGTH = struct.Struct(">I")
+PIECE_HEADER = struct.Struct(">Q?")
 
 # libpq reads these from the environment; the password never appears on a command line.
 _PG_OPTION_ENV = {
@@ -54,6 +77,67 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: stream.read(1024 * 1024), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# --- signing and encryption -----------------------------------------------------------------
+
+
+def backup_key_name() -> str:
+    """The setting the backup keys come from: ``BACKUP_KEY`` when set, else ``SECRET_KEY``."""
+    return "BACKUP_KEY" if settings.BACKUP_KEY else "SECRET_KEY"
+
+
+def derived_key(purpose: str) -> bytes:
+    """32 bytes for ``purpose`` ("signing" or "encryption"), derived with HKDF-SHA256 from
+    ``BACKUP_KEY`` or ``SECRET_KEY``; each purpose gets an unrelated key."""
+    secret = (settings.BACKUP_KEY or settings.SECRET_KEY).encode()
+    info = f"egov-portal backup {purpose} v1".encode()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret)
+
+
+def manifest_signature(manifest: bytes) -> str:
+    """The HMAC-SHA256 (hex) of the manifest's exact bytes."""
+    return hmac.new(derived_key("signing"), manifest, hashlib.sha256).hexdigest()
+
+
+def signature_document(manifest: bytes) -> bytes:
+    """The content of ``manifest.sig``; ``key`` only names the setting, as a hint."""
+    document = {
+        "algorithm": "HMAC-SHA256",
+        "key": backup_key_name(),
+        "hmac": manifest_signature(manifest),
+    }
+    return json.dumps(document, indent=2).encode()
+
+
+def backup_fernet() -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(derived_key("encryption")))
+
+
+def encrypt_file(source: Path, target: Path) -> None:
+    """Write ``source`` to ``target`` in the encrypted form, piece by piece (an archive of
+    many gigabytes never sits in memory)."""
+    fernet = backup_fernet()
+    with source.open("rb") as plain, target.open("wb") as out:
+        out.write(ENCRYPTED_MAGIC)
+        index, piece = 0, plain.read(ENCRYPTED_PIECE)
+        while True:
+            following = plain.read(ENCRYPTED_PIECE)
+            last = not following
+            token = fernet.encrypt(PIECE_HEADER.pack(index, last) + piece)
+            out.write(TOKEN_LENGTH.pack(len(token)))
+            out.write(token)
+            if last:
+                return
+            index, piece = index + 1, following
+
+
+def is_encrypted(path: Path) -> bool:
+    with path.open("rb") as stream:
+        return stream.read(len(ENCRYPTED_MAGIC)) == ENCRYPTED_MAGIC
+
+
+# --- the database and the files ----------------------------------------------------------
 
 
 def supported_vendor() -> str:
@@ -130,8 +214,9 @@ def media_files(root: Path) -> list[Path]:
 
 class Command(BaseCommand):
     help = (
-        "پشتیبان پایگاه داده و پرونده‌های بارگذاری‌شده در یک بایگانی tar.gz / "
-        "Back up the database and the uploaded files into one .tar.gz archive."
+        "پشتیبان پایگاه داده و پرونده‌های بارگذاری‌شده در یک بایگانی امضاشده tar.gz / "
+        "Back up the database and the uploaded files into one signed .tar.gz archive "
+        "(encrypted with BACKUP_ENCRYPT=1)."
     )
 
     def add_arguments(self, parser):
@@ -146,7 +231,10 @@ class Command(BaseCommand):
         target_dir = Path(dir)
         target_dir.mkdir(parents=True, exist_ok=True)
         created = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-        archive = self._free_name(target_dir, vendor, created)
+        encrypt = settings.BACKUP_ENCRYPT
+        archive = self._free_name(
+            target_dir, vendor, created, suffix=".tar.gz.enc" if encrypt else ".tar.gz"
+        )
 
         with tempfile.TemporaryDirectory(prefix="egov-backup-") as staging_name:
             staging = Path(staging_name)
@@ -176,19 +264,24 @@ class Command(BaseCommand):
                     },
                 },
             }
+            manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             manifest_file = staging / MANIFEST
-            manifest_file.write_text(
-                json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-            )
+            manifest_file.write_bytes(manifest_bytes)
+            signature_file = staging / SIGNATURE
+            signature_file.write_bytes(signature_document(manifest_bytes))
 
             # Written beside the target and renamed at the end: a half-written archive
-            # never carries the final name.
+            # never carries the final name. Encrypted, the plain .tar.gz stays in staging.
             partial = archive.with_name(f".{archive.name}.partial")
+            plain = staging / "archive.tar.gz" if encrypt else partial
             try:
-                with tarfile.open(partial, "w:gz") as tar:
+                with tarfile.open(plain, "w:gz") as tar:
                     tar.add(manifest_file, arcname=MANIFEST)
+                    tar.add(signature_file, arcname=SIGNATURE)
                     for name, path in members.items():
                         tar.add(path, arcname=name, recursive=False)
+                if encrypt:
+                    encrypt_file(plain, partial)
                 os.replace(partial, archive)
             finally:
                 partial.unlink(missing_ok=True)
@@ -196,17 +289,21 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"پشتیبان ساخته شد / Backup written: {archive}\n"
-                f"  {vendor}, {len(members) - 1} uploaded files, sha256 {sha256_of(archive)}"
+                f"  {vendor}, {len(members) - 1} uploaded files, signed with a key from "
+                f"{backup_key_name()}{', encrypted' if encrypt else ''}, "
+                f"sha256 {sha256_of(archive)}"
             )
         )
 
     @staticmethod
-    def _free_name(target_dir: Path, vendor: str, created: datetime.datetime) -> Path:
+    def _free_name(
+        target_dir: Path, vendor: str, created: datetime.datetime, *, suffix: str
+    ) -> Path:
         stem = f"egov-portal-{vendor}-{created:%Y%m%dT%H%M%SZ}"
-        archive, n = target_dir / f"{stem}.tar.gz", 1
+        archive, n = target_dir / f"{stem}{suffix}", 1
         while archive.exists():
             n += 1
-            archive = target_dir / f"{stem}-{n}.tar.gz"
+            archive = target_dir / f"{stem}-{n}{suffix}"
         return archive
 
     @staticmethod
