@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 
 import jdatetime
 import pypdf
@@ -100,14 +101,18 @@ def _contains(haystack: str, needle: str) -> bool:
 
 
 def _tamper(meeting: Meeting) -> None:
-    """Change a resolution behind the portal's back (on PostgreSQL with the freezing
-    triggers off, as a superuser restoring a doctored dump could)."""
-    resolution = meeting.resolutions.order_by("order").first()
+    """Change a resolution in the approved minutes' snapshot behind the portal's back (on
+    PostgreSQL with the freezing triggers off, as a superuser restoring a doctored dump
+    could)."""
+    minutes = meeting.minutes
+    snapshot = minutes.snapshot
+    snapshot["resolutions"][0]["text"] = "دستکاری"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(
-            "UPDATE resolutions_resolution SET text = %s WHERE id = %s", ["دستکاری", resolution.pk]
+            "UPDATE committees_minutes SET snapshot = %s WHERE id = %s",
+            [json.dumps(snapshot, ensure_ascii=False), minutes.pk],
         )
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = origin")
@@ -142,7 +147,7 @@ def test_verification_url_is_the_public_verify_page(working_group):
     expected = settings.PORTAL_BASE_URL + reverse(
         "resolutions:verify_fingerprint", args=[fingerprint]
     )
-    assert documents.verification_url(meeting.minutes) == expected
+    assert documents.verification_url(meeting.minutes.fingerprint) == expected
 
 
 def test_the_qr_code_encodes_the_verification_url(working_group, monkeypatch):
@@ -254,9 +259,24 @@ def test_minutes_print_query_budget(
     meeting = _approved(working_group, resolutions=count)
     client = persona_client("member")
     url = reverse("resolutions:minutes_print", args=[meeting.pk])
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["resolutions"]) == count
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_draft_minutes_print_query_budget(
+    working_group, persona_client, django_assert_num_queries, count
+):
+    meeting = _recorded_meeting(working_group)
+    _add_resolutions(meeting, count)
+    client = persona_client("secretary")
+    url = reverse("resolutions:minutes_print", args=[meeting.pk])
     with django_assert_num_queries(17):
         response = client.get(url)
     assert response.status_code == 200
+    assert response.context["is_draft"]
     assert len(response.context["resolutions"]) == count
 
 

@@ -1,12 +1,10 @@
-"""Writes about approved minutes: their canonical form and fingerprint, their letter number,
-the chair's approval (which freezes the meeting and issues its directives) and the
+"""Writes about approved minutes: their letter number, the chair's approval (which freezes
+the minutes' snapshot and fingerprint and the meeting, and issues its directives) and the
 historical founding meeting."""
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 
 import jdatetime
 from django.core.exceptions import ValidationError
@@ -18,66 +16,17 @@ from committees import rules
 from committees.models import AttendanceStatus, LegalBasis, Meeting, MeetingState, Minutes
 from committees.permissions import body_access
 from egov_portal.text.jalali import to_jalali
+from resolutions.documents.minutes import fingerprint_of, minutes_snapshot
 from resolutions.models import Resolution, ResolutionKind
 from resolutions.services.directives import directives_issue
 
-# --- the canonical content and its fingerprint ----------------------------------------------
 
-
-def _jalali_text(value) -> str:
-    return to_jalali(value).strftime("%Y/%m/%d") if value else ""
-
-
-def minutes_canonical(meeting: Meeting) -> dict:
-    """Everything the approved minutes say, in a stable order, as plain data.
-
-    The SHA-256 of its JSON (sorted keys, UTF-8, no spaces) is the minutes' fingerprint;
-    verification recomputes it from the database, so a changed row shows as not genuine.
-    """
-    minutes = meeting.minutes
-    invitations = meeting.invitations.select_related("person", "seat").order_by("seat__order", "pk")
-    resolutions = meeting.resolutions.prefetch_related("addressees__agency").order_by("order", "pk")
-    return {
-        "body": meeting.body.name,
-        "jurisdiction": meeting.body.jurisdiction,
-        "meeting": meeting.number,
-        "starts_at": meeting.starts_at.astimezone(datetime.UTC).isoformat(),
-        "place": meeting.place,
-        "letter_number": minutes.letter_number,
-        "letter_date": _jalali_text(minutes.letter_date),
-        "preamble": minutes.preamble,
-        "attendance": [
-            {
-                "person": i.person.full_name,
-                "seat": i.seat.title if i.seat else "",
-                "status": i.attendance,
-                "substitute": i.substitute_name,
-            }
-            for i in invitations
-        ],
-        "guests": [{"name": g.name, "agency": g.agency} for g in meeting.guests.order_by("pk")],
-        "agenda": [
-            {"order": a.order, "title": a.title, "discussion": a.discussion}
-            for a in meeting.agenda_items.order_by("order", "pk")
-        ],
-        "resolutions": [
-            {
-                "label": r.label,
-                "text": r.text,
-                "kind": r.kind,
-                "all_agencies": r.all_agencies,
-                "agencies": sorted([a.agency.name, a.role] for a in r.addressees.all()),
-                "deadline": _jalali_text(r.deadline),
-                "amends": r.amends_id,
-            }
-            for r in resolutions
-        ],
-    }
-
-
-def fingerprint_of(canonical: dict) -> str:
-    data = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+def _freeze(minutes: Minutes) -> None:
+    """Give ``minutes`` (approval fields set, not yet saved) the snapshot of what they print
+    and its fingerprint. The caller saves them before the meeting turns approved, in the
+    same transaction: from then on the database refuses any change (committees/0004)."""
+    minutes.snapshot = minutes_snapshot(minutes.meeting, minutes=minutes)
+    minutes.fingerprint = fingerprint_of(minutes.snapshot)
 
 
 def minutes_letter_number(meeting: Meeting) -> str:
@@ -89,8 +38,9 @@ def minutes_letter_number(meeting: Meeting) -> str:
 
 @transaction.atomic
 def minutes_approve(*, meeting: Meeting, user) -> Meeting:
-    """The chair approves the minutes: a fingerprint is stored, a letter number given, and
-    from this moment nothing of the meeting changes (the database refuses it too)."""
+    """The chair approves the minutes: they get a letter number, the snapshot of everything
+    they print and its fingerprint, and from this moment nothing of the meeting changes (the
+    database refuses it too)."""
     meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
     if meeting.state == MeetingState.APPROVED:
         raise ValidationError(_("این صورتجلسه پیش‌تر تأیید شده است."), code="already_approved")
@@ -111,13 +61,8 @@ def minutes_approve(*, meeting: Meeting, user) -> Meeting:
     minutes.letter_date = minutes.letter_date or timezone.localdate()
     minutes.approved_at = timezone.now()
     minutes.approved_by = user
+    _freeze(minutes)
     minutes.save()
-    canonical = minutes_canonical(meeting)
-    minutes.canonical = json.dumps(
-        canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
-    minutes.fingerprint = fingerprint_of(canonical)
-    minutes.save(update_fields=["canonical", "fingerprint", "updated_at"])
     meeting.state = MeetingState.APPROVED
     meeting.save(update_fields=["state", "updated_at"])
     directives_issue(meeting=meeting, user=user)
@@ -169,11 +114,7 @@ def founding_meeting_record(
                 is_public=True,
             )
         minutes.approved_at = timezone.now()
-        canonical = minutes_canonical(meeting)
-        minutes.canonical = json.dumps(
-            canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-        )
-        minutes.fingerprint = fingerprint_of(canonical)
+        _freeze(minutes)
         minutes.save()
         meeting.state = MeetingState.APPROVED
         meeting.save(update_fields=["state", "updated_at"])
