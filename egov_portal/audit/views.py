@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from egov_portal.audit.trail import tracked
+from egov_portal.audit.trail import model_name, tracked
 from egov_portal.forms import JalaliDateField, StyledFormMixin
 from egov_portal.models import AuditAction, AuditEvent
 from egov_portal.scopes import secretariat_body_ids
@@ -27,13 +27,6 @@ from egov_portal.text.jalali import display_datetime, display_short
 
 PER_PAGE = 50
 MAX_TEXT = 150
-
-
-def _model_name(label: str) -> str:
-    try:
-        return str(apps.get_model(label)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return label
 
 
 class AuditFilterForm(StyledFormMixin, forms.Form):
@@ -48,7 +41,7 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [
             ("", _("همه رکوردها")),
-            *sorted(((label, _model_name(label)) for label in tracked()), key=lambda c: c[1]),
+            *sorted(((label, model_name(label)) for label in tracked()), key=lambda c: c[1]),
         ]
         self.fields["action"].choices = [("", _("همه اعمال")), *AuditAction.choices]
         self.fields["actor"].widget.attrs.update(placeholder=_("نام کاربری یا نام"))
@@ -175,7 +168,7 @@ def audit_list(request):
     events = sorting.apply(form.apply(events).select_related("actor"))
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     rows = [
-        {"event": event, "model_name": _model_name(event.model), "changes": changes(event)}
+        {"event": event, "model_name": model_name(event.model), "changes": changes(event)}
         for event in page.object_list
     ]
     return render(
