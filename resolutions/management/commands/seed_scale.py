@@ -1,0 +1,61 @@
+"""Build years of a busy province's data for measuring the portal (``make bench``)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import os
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from committees.models import Body
+from members.models import Agency
+from resolutions.data.demo import demo_seed
+from resolutions.data.scale import DEFAULT_SEED, IT_MANAGER_TITLE, scale_seed
+from resolutions.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = (
+        "ساخت داده چندساله یک استان پرکار برای سنجش کارایی (پس از load_structure؛ "
+        "ساختار و حساب‌های نمایشی را اگر نباشند می‌سازد)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--years", type=int, default=1, help="چند سال (پیش‌فرض: ۱)")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="بذر تصادفی")
+        parser.add_argument(
+            "--until", type=datetime.date.fromisoformat, default=None,
+            help="آخرین روز داده، به میلادی YYYY-MM-DD (پیش‌فرض: امروز)",
+        )  # fmt: skip
+        # For the tests: everything (agencies, meetings, resolutions) times this factor.
+        parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
+
+    def handle(self, *args, years: int, seed: int, until, scale: float, **options):
+        if not 1 <= years <= 30:
+            raise CommandError("--years باید بین ۱ و ۳۰ باشد.")
+        if not 0 < scale <= 1:
+            raise CommandError("--scale باید بیشتر از صفر و حداکثر ۱ باشد.")
+        if Agency.objects.filter(positions__title=IT_MANAGER_TITLE).exists():
+            raise CommandError("این پایگاه داده پیش‌تر با seed_scale پر شده است.")
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+        if not Body.objects.exists():
+            call_command("load_structure", stdout=io.StringIO())
+        if not Agency.objects.filter(people__user__username="itmanager").exists():
+            demo_seed(password=password)
+        started = time.monotonic()
+        log = self.stdout.write if options["verbosity"] >= 2 else (lambda line: None)
+        counts = scale_seed(
+            years=years, password=password, seed=seed, scale=scale, until=until, log=log
+        )
+        if options["verbosity"] >= 1:
+            summary = "، ".join(f"{label}: {n}" for label, n in sorted(counts.items()))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{years} سال داده در {time.monotonic() - started:.0f} ثانیه ساخته شد "
+                    f"({summary})."
+                )
+            )
