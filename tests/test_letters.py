@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import jdatetime
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
 from committees.models import SeatRole
-from egov_portal.models import Job, JobState
+from egov_portal.models import Job, JobState, Slogan
 from egov_portal.text.persian import normalize_for_search, to_persian_digits
+from members.models import Agency
 from resolutions.documents import letters
 from resolutions.models import Directive
 from tests.directive_helpers import approved_with, education, water
@@ -27,6 +30,12 @@ from tests.directive_helpers import approved_with, education, water
 def _pdf_text(content: bytes) -> list[str]:
     reader = PdfReader(io.BytesIO(content))
     return [normalize_for_search(page.extract_text()) for page in reader.pages]
+
+
+def _quotes(label: str, text: str) -> bool:
+    """The clause quoted, «الف», in the subject line and in the opening sentence (PDF text
+    extraction reorders RTL runs and mirrors their guillemets)."""
+    return len(re.findall(f"[«»]{label}[«»]", text)) == 2
 
 
 def _meeting_with_three_directives(body):
@@ -62,10 +71,10 @@ def test_directive_letter_pdf_names_the_agency_and_the_subject(persona_client, w
     pages = _pdf_text(response.content)
     assert len(pages) == 1
     text = pages[0]
-    assert normalize_for_search("مدیر محترم اداره کل آموزش و پرورش") in text
+    assert normalize_for_search("مدیرکل محترم آموزش و پرورش استان گیلان") in text
     assert normalize_for_search("بسمه تعالی") in text
-    subject = f"ابلاغ مصوبه بند {directive.resolution.label} {directive.resolution.meeting.title}"
-    assert normalize_for_search(subject) in text
+    assert _quotes(directive.resolution.label, text)
+    assert normalize_for_search(directive.resolution.meeting.title) in text
     assert normalize_for_search(directive.resolution.text) in text
     assert normalize_for_search("دبیر کارگروه توسعه دولت الکترونیک استان گیلان") in text
     # The letter number without its digits (the prefix), and the page footer.
@@ -97,7 +106,7 @@ def test_letter_html_carries_number_date_deadline_and_markings(working_group):
     assert "فوری" in html
     assert "مسئول اجرا" in html
     assert context["subject"] == (
-        f"ابلاغ مصوبه بند الف {meeting.title} کارگروه توسعه دولت الکترونیک استان گیلان"
+        f"ابلاغ مصوبه بند «الف» {meeting.title} کارگروه توسعه دولت الکترونیک استان گیلان"
     )
 
 
@@ -126,7 +135,7 @@ def test_letter_signature_falls_back_to_the_role_when_the_seat_was_vacant(workin
 
 def test_letter_context_has_a_fixed_query_count(working_group, django_assert_num_queries):
     directive = _education_directive(working_group)
-    with django_assert_num_queries(2):  # the secretary seat, its holder
+    with django_assert_num_queries(3):  # the secretary seat, its holder, the slogan
         letters.letter_context(directive)
 
 
@@ -135,7 +144,8 @@ def test_meeting_letter_contexts_have_a_fixed_query_count(
     working_group, django_assert_num_queries, many
 ):
     meeting = _meeting(working_group, many=many)
-    with django_assert_num_queries(3):  # the directives, the secretary seat, its holder
+    # The directives, their resolutions' agencies, the slogans, the secretary seat, its holder.
+    with django_assert_num_queries(5):
         contexts = letters.letter_contexts(letters.meeting_directives(meeting))
     assert len(contexts) == Directive.objects.filter(resolution__meeting=meeting).count()
     assert (len(contexts) > 10) is many
@@ -164,7 +174,7 @@ def test_meeting_letters_page_query_budget(
     meeting = _meeting(working_group, many=many)
     client = persona_client("secretary")
     url = reverse("resolutions:meeting_letters", args=[meeting.pk])
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):  # … the directives and their resolutions' agencies
         response = client.get(url)
     assert response.status_code == 200
 
@@ -198,8 +208,8 @@ def test_meeting_letters_job_makes_one_page_per_directive(
     pages = _pdf_text(b"".join(download.streaming_content))
     assert len(pages) == len(directives)
     for page, directive in zip(pages, directives, strict=True):
-        assert normalize_for_search(f"مدیر محترم {directive.agency.name}") in page
-        assert normalize_for_search(f"بند {directive.resolution.label}") in page
+        assert normalize_for_search(directive.agency.salutation) in page
+        assert _quotes(directive.resolution.label, page)
 
 
 def test_meeting_letters_job_reports_progress_letter_by_letter(
@@ -300,3 +310,107 @@ def test_letter_date_is_the_issue_date_in_jalali(working_group):
     directive = _education_directive(working_group)
     directive.issued_on = jdatetime.date.fromgregorian(date=datetime.date(2026, 3, 21))
     assert letters.letter_context(directive)["issued_on"] == "۱۴۰۵/۰۱/۰۱"
+
+
+# --- addressee, copies, slogan ----------------------------------------------------------------
+
+
+def _letter_text(agency_name: str, body, **spec) -> str:
+    """The text of the letter to ``agency_name`` of a new approved meeting."""
+    agency = Agency.objects.get(name=agency_name)
+    meeting = approved_with(body, {"responsible": [agency], **spec})
+    directive = letters.meeting_directives(meeting).get()
+    return _pdf_text(letters.letter_pdf(directive))[0]
+
+
+@pytest.mark.parametrize(
+    ("agency", "salutation"),
+    [
+        ("شهرداری رشت", "شهردار محترم رشت"),
+        ("فرمانداری رشت", "فرماندار محترم شهرستان رشت"),
+        ("اداره کل آموزش و پرورش", "مدیرکل محترم آموزش و پرورش استان گیلان"),
+        ("دانشگاه گیلان", "رئیس محترم دانشگاه گیلان"),
+        ("استانداری گیلان", "استاندار محترم گیلان"),
+    ],
+)
+def test_letter_addresses_the_head_of_the_agency_by_his_post(working_group, agency, salutation):
+    text = _letter_text(agency, working_group)
+    assert normalize_for_search(salutation) in text
+    assert normalize_for_search("مدیر محترم") not in text
+
+
+def test_letter_to_an_agency_without_a_salutation_says_director(working_group):
+    Agency.objects.filter(name="دانشگاه گیلان").update(salutation="")
+    text = _letter_text("دانشگاه گیلان", working_group)
+    assert normalize_for_search("مدیر محترم دانشگاه گیلان") in text
+
+
+def test_salutation_edited_in_the_admin_survives_load_structure(persona_client, working_group):
+    municipality = Agency.objects.get(name="شهرداری رشت")
+    url = reverse("admin:members_agency_change", args=[municipality.pk])
+    admin = persona_client("admin")
+    assert 'name="salutation"' in admin.get(url).content.decode()
+    Agency.objects.filter(pk=municipality.pk).update(salutation="سرپرست محترم شهرداری رشت")
+    Agency.objects.filter(name="استانداری گیلان").update(salutation="")
+    call_command("load_structure", stdout=io.StringIO())
+    municipality.refresh_from_db()
+    assert municipality.salutation == "سرپرست محترم شهرداری رشت"  # the edit is kept
+    assert Agency.objects.get(name="استانداری گیلان").salutation == "استاندار محترم گیلان"
+    text = _letter_text("شهرداری رشت", working_group)
+    assert normalize_for_search("سرپرست محترم شهرداری رشت") in text
+
+
+def _copies(text: str) -> str:
+    assert "رونوشت" in text
+    return text.split("رونوشت", 1)[1]
+
+
+def test_letter_copies_the_collaborating_agencies_and_the_secretariat(working_group):
+    meeting = _meeting_with_three_directives(working_group)
+    directives = {
+        (d.agency.name, d.resolution.label): d for d in letters.meeting_directives(meeting)
+    }
+    secretariat = normalize_for_search(
+        "دبیرخانه کارگروه توسعه دولت الکترونیک استان گیلان، جهت درج در پرونده و پیگیری"
+    )
+    water_head = normalize_for_search("مدیرعامل محترم شرکت آب و فاضلاب استان گیلان")
+    education_head = normalize_for_search("مدیرکل محترم آموزش و پرورش استان گیلان")
+
+    to_education = _copies(
+        _pdf_text(letters.letter_pdf(directives[("اداره کل آموزش و پرورش", "الف")]))[0]
+    )
+    assert (
+        normalize_for_search("مدیرعامل محترم شرکت آب و فاضلاب استان گیلان، جهت اطلاع و همکاری")
+        in to_education
+    )
+    assert secretariat in to_education
+    assert education_head not in to_education  # not copied to itself
+
+    to_water = _copies(_pdf_text(letters.letter_pdf(directives[("شرکت آب و فاضلاب", "الف")]))[0])
+    assert (
+        normalize_for_search("مدیرکل محترم آموزش و پرورش استان گیلان، جهت اطلاع و هماهنگی")
+        in to_water
+    )
+    assert secretariat in to_water and water_head not in to_water
+
+    # بند ب went to water alone: only the secretariat is copied.
+    alone = letters.letter_context(directives[("شرکت آب و فاضلاب", "ب")])
+    assert [copy["to"] for copy in alone["copies"]] == [
+        "دبیرخانه کارگروه توسعه دولت الکترونیک استان گیلان"
+    ]
+
+
+def test_letter_prints_the_slogan_of_the_year_it_was_issued(working_group):
+    directive = _education_directive(working_group)
+    directive.issued_on = jdatetime.date(1404, 11, 20)
+    text = _pdf_text(letters.letter_pdf(directive))[0]
+    assert normalize_for_search("سرمایه‌گذاری برای تولید") in text
+    directive.issued_on = jdatetime.date(1399, 2, 1)
+    assert letters.letter_context(directive)["slogan"] == "جهش تولید"
+    # A year without a recorded slogan prints none (no default of another year).
+    Slogan.objects.filter(year=1405).delete()
+    directive.issued_on = jdatetime.date(1405, 2, 10)
+    text = _pdf_text(letters.letter_pdf(directive))[0]
+    assert not any(
+        normalize_for_search(t) in text for t in Slogan.objects.values_list("text", flat=True)
+    )

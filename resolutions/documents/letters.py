@@ -12,7 +12,7 @@ import datetime
 import logging
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,10 +22,17 @@ from committees.models import Body, Meeting, SeatRole
 from committees.selectors.structure import seat_states_on
 from egov_portal.jobs import runner as jobs
 from egov_portal.pdf import PDF_BASE_URL, render_pdf, static_only_fetcher
+from egov_portal.selectors import slogan_for, slogans_by_year
 from egov_portal.text.i18n import official_document
 from egov_portal.text.jalali import format_jalali_long, format_jalali_short
 from egov_portal.uploads import safe_download_name
-from resolutions.models import AgencyRole, Classification, Directive, Priority
+from resolutions.models import (
+    AgencyRole,
+    Classification,
+    Directive,
+    Priority,
+    ResolutionAgency,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -68,17 +75,45 @@ def _gregorian(value) -> datetime.date:
     return value.togregorian() if hasattr(value, "togregorian") else value
 
 
-def letter_context(directive: Directive, *, secretary: dict | None = None) -> dict:
-    """Everything a directive letter shows (two queries for the secretary, none if
-    ``secretary`` is given; the directive should come with ``resolution__meeting__body``,
-    ``agency`` and ``body`` selected, as ``directive_queryset()`` does)."""
+def _copies(directive: Directive, title: str) -> list[dict]:
+    """The copy list (رونوشت): the resolution's other agencies (in the model's order,
+    responsible ones first) and the issuing body's secretariat. An «all agencies» resolution lists no agency: each has
+    its own letter."""
+    purposes = {
+        AgencyRole.RESPONSIBLE: _("جهت اطلاع و هماهنگی"),
+        AgencyRole.COLLABORATING: _("جهت اطلاع و همکاری"),
+    }
+    copies = [
+        {"to": addressee.agency.addressed_as, "purpose": purposes[addressee.role]}
+        for addressee in directive.resolution.addressees.all()
+        if addressee.agency_id != directive.agency_id
+    ]
+    copies.append(
+        {
+            "to": _("دبیرخانه %(body)s") % {"body": title},
+            "purpose": _("جهت درج در پرونده و پیگیری"),
+        }
+    )
+    return copies
+
+
+def letter_context(
+    directive: Directive,
+    *,
+    secretary: dict | None = None,
+    slogans: dict[int, str] | None = None,
+) -> dict:
+    """Everything a directive letter shows (four queries: the secretary seat and its
+    holder, none if ``secretary`` is given; the slogan, none if ``slogans`` is given; the
+    resolution's agencies, none when prefetched). The directive should come from
+    ``directive_queryset()``, which selects and prefetches what the letter names."""
     resolution = directive.resolution
     meeting = resolution.meeting
     body = directive.body
     if secretary is None:
         secretary = _secretary_of(body, _gregorian(directive.issued_on))
     title = body_title(body)
-    subject = _("ابلاغ مصوبه بند %(label)s %(meeting)s %(body)s") % {
+    subject = _("ابلاغ مصوبه بند «%(label)s» %(meeting)s %(body)s") % {
         "label": resolution.label,
         "meeting": meeting.title,
         "body": title,
@@ -90,7 +125,10 @@ def letter_context(directive: Directive, *, secretary: dict | None = None) -> di
         "body": body,
         "body_title": title,
         "agency": directive.agency,
-        "addressee": _("مدیر محترم %(agency)s") % {"agency": directive.agency.name},
+        "addressee": directive.agency.addressed_as,
+        "copies": _copies(directive, title),
+        # The slogan of the year the letter was issued in, however late it is reprinted.
+        "slogan": slogan_for(directive.issued_on, slogans=slogans),
         "subject": subject,
         "label": resolution.label,
         "meeting_title": meeting.title,
@@ -109,7 +147,15 @@ def letter_context(directive: Directive, *, secretary: dict | None = None) -> di
 
 
 def directive_queryset() -> QuerySet[Directive]:
-    return Directive.objects.select_related("agency", "body", "resolution__meeting__body")
+    """Directives with what their letters name (one more query for the copy lists)."""
+    return Directive.objects.select_related(
+        "agency", "body", "resolution__meeting__body"
+    ).prefetch_related(
+        # In the model's order: responsible agencies first, each group by name.
+        Prefetch(
+            "resolution__addressees", queryset=ResolutionAgency.objects.select_related("agency")
+        )
+    )
 
 
 def meeting_directives(meeting: Meeting) -> QuerySet[Directive]:
@@ -123,15 +169,17 @@ def meeting_directives(meeting: Meeting) -> QuerySet[Directive]:
 
 def letter_contexts(directives: Iterable[Directive]) -> list[dict]:
     """Letter contexts for many directives, the secretary looked up once per body and
-    issue date (so two queries for a meeting's letters, however many)."""
+    issue date and the slogans once (so three queries for a meeting's letters, however
+    many, besides the directives' own)."""
     secretaries: dict[tuple[int, datetime.date], dict] = {}
+    slogans = slogans_by_year()
     contexts = []
     for directive in directives:
         on_date = _gregorian(directive.issued_on)
         key = (directive.body_id, on_date)
         if key not in secretaries:
             secretaries[key] = _secretary_of(directive.body, on_date)
-        contexts.append(letter_context(directive, secretary=secretaries[key]))
+        contexts.append(letter_context(directive, secretary=secretaries[key], slogans=slogans))
     return contexts
 
 
