@@ -148,8 +148,10 @@ def _future_day(days: int) -> str:
 # --- what is checked -----------------------------------------------------------------
 
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufefc]")
+# Errors, and the warning that asks to confirm an unusual date (a past day, a Friday …).
 ERROR_BLOCK = re.compile(
-    r'class="(?:invalid-feedback[^"]*|alert alert-danger)"[^>]*>(.*?)</div>', re.DOTALL
+    r'class="(?:invalid-feedback[^"]*|alert alert-danger|alert alert-warning)"[^>]*>(.*?)</div>',
+    re.DOTALL,
 )
 MODELS = (Meeting, Resolution, ResolutionAgency, AgendaItem, Person)
 
@@ -179,7 +181,10 @@ def rolled_back():
 def assert_refused_in_persian(response, before: dict[str, int]) -> None:
     """A 200 page with the form's Persian errors, and nothing saved."""
     assert response.status_code == 200
-    errors = [str(m) for messages in response.context["form"].errors.values() for m in messages]
+    form = response.context["form"]
+    errors = [str(m) for messages in form.errors.values() for m in messages]
+    # A date that needs confirming is refused with its reasons, not with an error.
+    errors += [str(concern) for concern in getattr(form, "concerns", [])]
     assert errors, "a refused form must say why"
     assert all(persian(message) for message in errors), errors
     blocks = ERROR_BLOCK.findall(response.content.decode())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import jdatetime
 import pytest
@@ -49,9 +50,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_meetings_are_numbered_per_body(working_group, steering):
-    first = meeting_create(body=working_group, starts_at=timezone.now(), place="الف")
-    second = meeting_create(body=working_group, starts_at=timezone.now(), place="ب")
-    other = meeting_create(body=steering, starts_at=timezone.now(), place="ج")
+    first = scheduled_meeting(working_group)
+    second = scheduled_meeting(working_group, days=4)
+    other = scheduled_meeting(steering)
     assert (second.number - first.number, other.number) == (1, 1)
     assert second.title.startswith("جلسه ")
 
@@ -282,14 +283,16 @@ def test_fingerprint_verifies_and_a_tampered_record_does_not(working_group):
     assert result.found and result.genuine and result.meeting == meeting
     assert not minutes_verify("0" * 64).found
     assert not minutes_verify("not a fingerprint").found
-    resolution = meeting.resolutions.first()
-    # Tamper behind the portal's back (on PostgreSQL with triggers switched off, as a
-    # superuser restoring a doctored dump could).
+    snapshot = meeting.minutes.snapshot
+    snapshot["resolutions"][0]["text"] = "دستکاری"
+    # Tamper with the approved minutes behind the portal's back (on PostgreSQL with triggers
+    # switched off, as a superuser restoring a doctored dump could).
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(
-            "UPDATE resolutions_resolution SET text = %s WHERE id = %s", ["دستکاری", resolution.pk]
+            "UPDATE committees_minutes SET snapshot = %s WHERE id = %s",
+            [json.dumps(snapshot, ensure_ascii=False), meeting.minutes.pk],
         )
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = origin")

@@ -1,6 +1,7 @@
 """Working days in Iran: Fridays, official holidays (the ``holidays`` package's Iranian
 calendar), Thursdays when the province closes on them, and closures an administrator
-entered (snow, pollution, mourning)."""
+entered (snow, pollution, mourning). One home for the calendar: the directives' deadlines
+(``add_working_days``) and the meeting form's confirmations (``committees.rules``) read it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from resolutions.models import Closure
+from committees.models import Closure
 
 #: The longest run of days the calculator looks through before giving up (a safety net
 #: against a configuration that closes every day).
@@ -26,6 +27,11 @@ def _official_holidays(year: int) -> dict[datetime.date, str]:
 def official_holiday(day: datetime.date) -> str | None:
     """The Persian name of the official holiday on ``day``, if it is one."""
     return _official_holidays(day.year).get(day)
+
+
+def closure_on(day: datetime.date) -> str | None:
+    """The reason of the closure announced for ``day`` («برف»), if there is one."""
+    return Closure.objects.filter(day=day).values_list("title", flat=True).first()
 
 
 def thursday_is_weekend() -> bool:
