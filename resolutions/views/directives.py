@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from committees.permissions import require
+from egov_portal import held_uploads
+from egov_portal.forms import run_service
 from egov_portal.sorting import Column, Sorting, choice_rank
 from egov_portal.text.collation import persian_order
 from egov_portal.text.i18n import digits
@@ -144,6 +146,25 @@ def _detail_queryset() -> QuerySet[Directive]:
 @require_safe
 def directive_detail(request, pk: int):
     directive, access = directive_for_user(request.user, pk, queryset=_detail_queryset())
+    return _detail_page(request, directive, access)
+
+
+def _report_key(directive: Directive) -> str:
+    return f"report:{directive.pk}"
+
+
+def _detail_page(
+    request,
+    directive: Directive,
+    access,
+    *,
+    report_form=None,
+    return_form=None,
+    cancel_form=None,
+    status: int = 200,
+):
+    """The directive page; a refused report comes back here with what was typed and the
+    files kept on the server (``egov_portal.held_uploads``)."""
     today = timezone.localdate()
     body = directive.body
     reports = list(
@@ -167,11 +188,21 @@ def directive_detail(request, pk: int):
         "can_report": access.agency_manager and state in REPORTABLE,
         "can_verify": access.secretariat and state == DirectiveState.REPORTED_DONE,
         "can_cancel": access.secretariat and directive.is_open,
-        "report_form": ProgressReportForm(initial={"percent": directive.progress}),
-        "return_form": ReturnForm(),
-        "cancel_form": CancelForm(),
+        "report_form": report_form or ProgressReportForm(initial={"percent": directive.progress}),
+        "held_files": held_uploads.held_files(request, _report_key(directive)),
+        "return_form": return_form or ReturnForm(),
+        "cancel_form": cancel_form or CancelForm(),
     }
-    return render(request, "resolutions/inbox/directive_detail.html", context)
+    # A refusal of a form the page no longer offers (a report once the directive left the
+    # reportable states) is said as a message, since the form is not there to show it.
+    for form, shown in (
+        (report_form, context["can_report"]),
+        (return_form, context["can_verify"]),
+        (cancel_form, context["can_cancel"]),
+    ):
+        if form is not None and form.errors and not shown:
+            report_form_errors(request, form)
+    return render(request, "resolutions/inbox/directive_detail.html", context, status=status)
 
 
 # --- actions --------------------------------------------------------------------------------
@@ -201,28 +232,41 @@ def directive_acknowledge(request, pk: int):
 @login_required
 @require_POST
 def directive_report(request, pk: int):
-    directive, access = directive_for_user(request.user, pk)
+    directive, access = directive_for_user(request.user, pk, queryset=_detail_queryset())
     require(access.agency_manager)
+    key = _report_key(directive)
     form = ProgressReportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        report_form_errors(request, form)
-        return _back(directive)
-    final = form.cleaned_data["final"]
-    run_action(
-        request,
-        lambda: follow.progress_report_add(
-            directive=directive,
-            user=request.user,
-            percent=form.cleaned_data["percent"],
-            narrative=form.cleaned_data["narrative"],
-            files=request.FILES.getlist("evidence"),
-            final=final,
-        ),
-        _("گزارش انجام ثبت شد و برای تأیید به دبیرخانه رفت.")
-        if final
-        else _("گزارش پیشرفت ثبت شد."),
-    )
-    return _back(directive)
+    files = held_uploads.submitted_files(request, key, "evidence")
+    checked_by_service = form.is_valid()
+    if checked_by_service:
+        final = form.cleaned_data["final"]
+        report = run_service(
+            form,
+            lambda: follow.progress_report_add(
+                directive=directive,
+                user=request.user,
+                percent=form.cleaned_data["percent"],
+                narrative=form.cleaned_data["narrative"],
+                files=files,
+                final=final,
+            ),
+        )
+        if report is not None:
+            held_uploads.release(request, key)
+            messages.success(
+                request,
+                _("گزارش انجام ثبت شد و برای تأیید به دبیرخانه رفت.")
+                if final
+                else _("گزارش پیشرفت ثبت شد."),
+            )
+            return _back(directive)
+    # Refused: nothing was stored; the page comes back with the text and the good files
+    # (the service has already named a bad file; the form's own refusal has not).
+    refused_files = held_uploads.hold(request, key, request.FILES.getlist("evidence"))
+    if not checked_by_service:
+        for reason in refused_files:
+            form.add_error("evidence", reason)
+    return _detail_page(request, directive, access, report_form=form)
 
 
 @login_required
@@ -241,39 +285,37 @@ def directive_verify(request, pk: int):
 @login_required
 @require_POST
 def directive_return(request, pk: int):
-    directive, access = directive_for_user(request.user, pk)
+    directive, access = directive_for_user(request.user, pk, queryset=_detail_queryset())
     require(access.secretariat)
     form = ReturnForm(request.POST)
-    if not form.is_valid():
-        report_form_errors(request, form)
-        return _back(directive)
-    run_action(
-        request,
+    if form.is_valid() and run_service(
+        form,
         lambda: follow.directive_return(
             directive=directive, user=request.user, comment=form.cleaned_data["comment"]
         ),
-        _("ابلاغ برای تکمیل به دستگاه برگشت."),
-    )
-    return _back(directive)
+    ):
+        messages.success(request, _("ابلاغ برای تکمیل به دستگاه برگشت."))
+        return _back(directive)
+    # Refused: the page comes back with the form open and what was typed.
+    return _detail_page(request, directive, access, return_form=form)
 
 
 @login_required
 @require_POST
 def directive_cancel(request, pk: int):
-    directive, access = directive_for_user(request.user, pk)
+    directive, access = directive_for_user(request.user, pk, queryset=_detail_queryset())
     require(access.secretariat)
     form = CancelForm(request.POST)
-    if not form.is_valid():
-        report_form_errors(request, form)
-        return _back(directive)
-    run_action(
-        request,
+    if form.is_valid() and run_service(
+        form,
         lambda: follow.directive_cancel(
             directive=directive, user=request.user, reason=form.cleaned_data["reason"]
         ),
-        _("ابلاغ لغو شد."),
-    )
-    return _back(directive)
+    ):
+        messages.success(request, _("ابلاغ لغو شد."))
+        return _back(directive)
+    # Refused: the page comes back with the form open and what was typed.
+    return _detail_page(request, directive, access, cancel_form=form)
 
 
 @login_required

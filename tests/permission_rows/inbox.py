@@ -4,8 +4,9 @@ Each kwargs maker approves a working-group meeting whose one resolution is addre
 «اداره کل آموزش و پرورش»: its IT manager (``itmanager``) acts for the agency, the working
 group's secretariat (``secretary``) follows it up, the chair and the governor's office read
 it; the other agency's IT manager, a member and an outsider get 404. A refused step of the
-workflow (verifying an unfinished directive, reporting before receipt) is a redirect with
-the service's message, not an error.
+workflow (verifying an unfinished directive) is a redirect with the service's message, not an
+error; a refused form (the matrix posts empty ones: a report without a narrative, a return
+or cancellation without a reason) comes back as the page with what was typed (200).
 """
 
 from __future__ import annotations
@@ -61,13 +62,17 @@ SECRETARIAT_ACTS = {
     "admin": 302,
 }
 
+# The forms: posted empty, they come back with their errors on the directive page.
+AGENCY_FORM = {**AGENCY_ACTS, "itmanager": 200, "admin": 200}
+SECRETARIAT_FORM = {**SECRETARIAT_ACTS, "secretary": 200, "admin": 200}
+
 ROWS = {
     "resolutions:inbox": ("get", dict, SIGNED_IN_200),
     "resolutions:directive_detail": ("get", _directive_pk, _readers(200)),
     "resolutions:directive_acknowledge": ("post", _directive_pk, AGENCY_ACTS),
-    "resolutions:directive_report": ("post", _directive_pk, AGENCY_ACTS),
+    "resolutions:directive_report": ("post", _directive_pk, AGENCY_FORM),
     "resolutions:directive_verify": ("post", _directive_pk, SECRETARIAT_ACTS),
-    "resolutions:directive_return": ("post", _directive_pk, SECRETARIAT_ACTS),
-    "resolutions:directive_cancel": ("post", _directive_pk, SECRETARIAT_ACTS),
+    "resolutions:directive_return": ("post", _directive_pk, SECRETARIAT_FORM),
+    "resolutions:directive_cancel": ("post", _directive_pk, SECRETARIAT_FORM),
     "resolutions:evidence_download": ("get", _evidence_pk, _readers(200)),
 }
