@@ -45,9 +45,9 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py collectstatic --no-input -v0
 	DEBUG=1 $(PY) manage.py load_structure
-	DEBUG=1 EMAIL_URL=locmem:// $(PY) manage.py seed_demo
+	DEBUG=1 EMAIL_URL=locmem:// PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py seed_demo
 	@echo "Serving the portal on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production stack on this machine: DEBUG=0, collected (hashed, compressed) static files,
 # migrations, the structure, and gunicorn (deploy/gunicorn.conf.py) on http://$(HOST):$(PORT)/.

@@ -7,6 +7,8 @@ from committees.models import (
     Body,
     BodyGroupObjectPermission,
     BodyUserObjectPermission,
+    CalendarFeedToken,
+    Closure,
     Guest,
     Invitation,
     LegalBasis,
@@ -128,6 +130,8 @@ class MinutesAdmin(FrozenAdminMixin, JalaliAdminMixin, admin.ModelAdmin):
         "approved_at",
         "approved_by",
         "fingerprint",
+        "previous_fingerprint",
+        "snapshot",
         "canonical",
         "sent_for_review_at",
     )
@@ -142,3 +146,31 @@ class MinutesReviewAdmin(admin.ModelAdmin):
     list_display = ("person", "minutes", "decision", "created_at")
     list_filter = ("decision",)
     raw_id_fields = ("minutes", "person")
+
+
+@admin.register(CalendarFeedToken)
+class CalendarFeedTokenAdmin(admin.ModelAdmin):
+    """Secret calendar addresses: made by their users; the secret is never shown here. An
+    administrator may revoke one (the user makes a new one on his page)."""
+
+    list_display = ("user", "created_at", "revoked_at", "last_used_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__username", "user__last_name")
+    list_select_related = ("user",)
+    fields = ("user", "created_at", "revoked_at", "last_used_at")
+    readonly_fields = ("user", "created_at", "last_used_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Closure)
+class ClosureAdmin(JalaliAdminMixin, admin.ModelAdmin):
+    """Days the province declared closed: not working days, and a meeting set on one asks
+    for confirmation."""
+
+    list_display = ("day", "title")
+    search_fields = ("title",)

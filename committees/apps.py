@@ -7,7 +7,9 @@ class CommitteesConfig(AppConfig):
     verbose_name = _("ارکان و کمیته‌ها")
 
     def ready(self) -> None:
+        # Registers the committees' panels of the user's desk (/me/).
         from committees.permissions import secretariat_body_ids
+        from committees.selectors import desk  # noqa: F401
         from egov_portal.audit.trail import track
         from egov_portal.scopes import provide_secretariat_body_ids
 

@@ -4,7 +4,7 @@ normalise input; the services decide."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from egov_portal.forms import (
     JalaliDateTimeMixin,
     PersianCharField,
     StyledFormMixin,
+    TimeField24,
 )
 from egov_portal.uploads import ALLOWED_EXTENSIONS, inspect_upload, size_label, upload_max_bytes
 
@@ -53,16 +54,48 @@ class MembershipForm(forms.ModelForm):
         return data
 
 
-TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+class ConfirmConcernsMixin:
+    """A form whose service may ask for confirmation (``rules.require_confirmed``): the
+    ``confirm`` box is hidden until then; after a refusal that names its reasons the form
+    comes back with them and the box «با وجود این، ثبت شود», the typed values kept."""
+
+    concerns: list[str] = []
+
+    def add_confirm_field(self) -> None:
+        self.fields["confirm"] = forms.BooleanField(
+            label=_("با وجود این، ثبت شود"), required=False, widget=forms.HiddenInput
+        )
+        self.concerns = []
+
+    def offer_confirmation(self) -> None:
+        """Turn the service's ``needs_confirmation`` refusals into the warning and the box."""
+        errors = self._errors.get(NON_FIELD_ERRORS) if self._errors else None
+        if not errors:
+            return
+        asked = [e for e in errors.as_data() if e.code == "needs_confirmation"]
+        if not asked:
+            return
+        self.concerns = [message for e in asked for message in e.messages]
+        remaining = [e for e in errors.as_data() if e.code != "needs_confirmation"]
+        if remaining:
+            self._errors[NON_FIELD_ERRORS] = self.error_class(remaining)
+        else:
+            del self._errors[NON_FIELD_ERRORS]
+        field = self.fields["confirm"]
+        field.widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
 
 
-class MeetingForm(StyledFormMixin, JalaliDateTimeMixin, forms.Form):
+class MeetingForm(ConfirmConcernsMixin, StyledFormMixin, JalaliDateTimeMixin, forms.Form):
     day = JalaliDateField(label=_("تاریخ جلسه"))
-    start_time = forms.TimeField(label=_("ساعت شروع"), widget=TIME_WIDGET)
-    end_time = forms.TimeField(label=_("ساعت پایان"), widget=TIME_WIDGET, required=False)
+    start_time = TimeField24(label=_("ساعت شروع"))
+    end_time = TimeField24(label=_("ساعت پایان"), required=False)
     place = PersianCharField(label=_("مکان"), max_length=200)
     online_link = forms.URLField(label=_("پیوند جلسه برخط"), required=False, assume_scheme="https")
-    is_public = forms.BooleanField(label=_("صورتجلسه پس از تأیید عمومی باشد"), required=False)
+    is_public = forms.BooleanField(label=_("صورتجلسه پس از تصویب عمومی باشد"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_confirm_field()
 
     @classmethod
     def initial_for(cls, meeting) -> dict:
@@ -92,7 +125,7 @@ class ReasonForm(StyledFormMixin, forms.Form):
 
 class PostponeForm(JalaliDateTimeMixin, ReasonForm):
     day = JalaliDateField(label=_("تاریخ تازه (اختیاری)"), required=False)
-    start_time = forms.TimeField(label=_("ساعت شروع تازه"), widget=TIME_WIDGET, required=False)
+    start_time = TimeField24(label=_("ساعت شروع تازه"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -145,17 +178,16 @@ class AttendanceForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.invitations = list(invitations)
         for invitation in self.invitations:
+            # Nobody is «حاضر» by default: a status is what was recorded, or «حاضر» for an
+            # invitee who checked in himself (the secretariat confirms it by saving).
             initial = invitation.attendance or (
-                AttendanceStatus.SUBSTITUTE
-                if invitation.rsvp == RSVP.SUBSTITUTE
-                else AttendanceStatus.ABSENT
-                if invitation.rsvp == RSVP.NOT_ATTENDING
-                else AttendanceStatus.PRESENT
+                AttendanceStatus.PRESENT if invitation.checked_in_at else ""
             )
             self.fields[f"status_{invitation.pk}"] = forms.ChoiceField(
                 label=str(invitation.person),
-                choices=AttendanceStatus.choices,
+                choices=[("", _("— ثبت نشده —")), *AttendanceStatus.choices],
                 initial=initial,
+                required=False,
             )
             self.fields[f"substitute_{invitation.pk}"] = PersianCharField(
                 label=_("نام جانشین"),
@@ -212,7 +244,7 @@ class MinutesForm(StyledFormMixin, forms.Form):
 
 class SendForReviewForm(StyledFormMixin, JalaliDateTimeMixin, forms.Form):
     day = JalaliDateField(label=_("مهلت اظهارنظر (تاریخ)"))
-    time = forms.TimeField(label=_("ساعت"), widget=TIME_WIDGET)
+    time = TimeField24(label=_("ساعت"))
 
     def clean(self):
         data = super().clean()

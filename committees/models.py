@@ -381,12 +381,31 @@ class BodyGroupObjectPermission(GroupObjectPermissionBase):
         verbose_name_plural = _("مجوزهای گروه‌ها بر ارکان")
 
 
+class Closure(models.Model):
+    """A day the administration declared closed (snow, pollution…): not a working day.
+
+    Kept with the meetings (a meeting on such a day asks for confirmation) and read by the
+    working-day calendar (``committees.workdays``) that the directives' deadlines use."""
+
+    day = JalaliDateField(_("روز"), unique=True)
+    title = models.CharField(_("علت"), max_length=200)
+
+    class Meta:
+        db_table = "resolutions_closure"  # its table since it was the directives' own
+        ordering = ["-day"]
+        verbose_name = _("تعطیلی اعلام‌شده")
+        verbose_name_plural = _("تعطیلی‌های اعلام‌شده")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.title}"
+
+
 class MeetingState(models.TextChoices):
     DRAFT = "draft", _("پیش‌نویس")
     SCHEDULED = "scheduled", _("دعوت‌شده")
     HELD = "held", _("برگزارشده")
     IN_REVIEW = "in_review", _("صورتجلسه در بررسی")
-    APPROVED = "approved", _("صورتجلسه تأییدشده")
+    APPROVED = "approved", _("صورتجلسه تصویب‌شده")
     POSTPONED = "postponed", _("به تعویق افتاده")
     CANCELLED = "cancelled", _("لغوشده")
 
@@ -432,7 +451,13 @@ class Meeting(TimeStampedModel):
         Body, verbose_name=_("رکن"), on_delete=models.PROTECT, related_name="meetings"
     )
     number = models.PositiveSmallIntegerField(
-        _("شماره جلسه"), help_text=_("صفر برای جلسه تاریخی‌ای که شماره‌اش معلوم نیست.")
+        _("شماره جلسه"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "هنگام ارسال دعوت‌نامه‌ها داده می‌شود (پیش‌نویس شماره ندارد)؛ صفر برای جلسه "
+            "تاریخی‌ای که شماره‌اش معلوم نیست."
+        ),
     )
     starts_at = models.DateTimeField(_("زمان شروع"))
     ends_at = models.DateTimeField(_("زمان پایان"), null=True, blank=True)
@@ -477,7 +502,10 @@ class Meeting(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        """«جلسه ششم», or «جلسه مورخ ۱۳۹۴/۰۲/۰۷» for a historical meeting of unknown number."""
+        """«جلسه ششم»; «پیش‌نویس جلسه ۱۴۰۵/۰۹/۱۷» for a draft (numbered when scheduled);
+        «جلسه مورخ ۱۳۹۴/۰۲/۰۷» for a historical meeting of unknown number."""
+        if self.number is None and self.state == MeetingState.DRAFT:
+            return _("پیش‌نویس جلسه %(date)s") % {"date": display_short(self.starts_at)}
         if not self.number:
             return _("جلسه مورخ %(date)s") % {"date": display_short(self.starts_at)}
         return _("جلسه %(ordinal)s") % {"ordinal": ordinal(self.number)}
@@ -591,6 +619,14 @@ class Invitation(FrozenWhenApproved, TimeStampedModel):
     substitute_name = models.CharField(_("نام جانشین"), max_length=200, blank=True)
     substitute_post = models.CharField(_("سمت جانشین"), max_length=200, blank=True)
     attendance = models.CharField(_("حضور"), max_length=20, choices=AttendanceStatus, blank=True)
+    checked_in_at = models.DateTimeField(
+        _("زمان اعلام حضور"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "مدعو در ساعت جلسه خودش حضورش را اعلام کرد؛ دبیرخانه آن را در حضور و غیاب ثبت می‌کند."
+        ),
+    )
 
     class Meta:
         ordering = ["meeting", "seat__order", "pk"]
@@ -639,10 +675,10 @@ class Minutes(FrozenWhenApproved, TimeStampedModel):
     preamble = models.TextField(_("مقدمه"), blank=True)
     review_deadline = models.DateTimeField(_("مهلت اظهارنظر"), null=True, blank=True)
     sent_for_review_at = models.DateTimeField(_("زمان ارسال برای بررسی"), null=True, blank=True)
-    approved_at = models.DateTimeField(_("زمان تأیید"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("زمان تصویب"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("تأییدکننده"),
+        verbose_name=_("تصویب‌کننده"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -651,6 +687,15 @@ class Minutes(FrozenWhenApproved, TimeStampedModel):
     letter_number = models.CharField(_("شماره صورتجلسه"), max_length=50, blank=True)
     letter_date = JalaliDateField(_("تاریخ صورتجلسه"), null=True, blank=True)
     fingerprint = models.CharField(_("اثر انگشت SHA-256"), max_length=64, blank=True, db_index=True)
+    # Everything the approved minutes print, frozen at approval (names, posts, seats, agencies,
+    # times, place, agenda, attendance, resolutions): the PDF, the print view and /verify/
+    # read it, and the fingerprint is its hash (resolutions.documents.minutes).
+    snapshot = models.JSONField(_("متن تأییدشده"), default=dict, blank=True, editable=False)
+    # Minutes approved before snapshots existed: the fingerprint printed on their copies then
+    # (the SHA-256 of ``canonical``); those copies still verify.
+    previous_fingerprint = models.CharField(
+        _("اثر انگشت پیشین"), max_length=64, blank=True, editable=False, db_index=True
+    )
     canonical = models.TextField(_("متن متعارف امضاشده"), blank=True, editable=False)
 
     class Meta:
@@ -662,7 +707,7 @@ class Minutes(FrozenWhenApproved, TimeStampedModel):
 
 
 class ReviewDecision(models.TextChoices):
-    CONFIRMED = "confirmed", _("تأیید")
+    CONFIRMED = "confirmed", _("تأیید پیش‌نویس")
     COMMENTED = "commented", _("نظر دارم")
 
 
@@ -692,3 +737,36 @@ class MinutesReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_decision_display()}"
+
+
+class CalendarFeedToken(models.Model):
+    """A user's secret calendar address (``/calendar/<token>.ics``), for calendar apps that
+    cannot sign in. Only the SHA-256 of the secret is stored, so the address is shown once;
+    renewing makes a new one and revoking stops the old at once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("کاربر"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    key_hash = models.CharField(_("چکیده SHA-256"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("زمان ایجاد"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("زمان ابطال"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("آخرین استفاده"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "-created_at"]
+        verbose_name = _("نشانی محرمانه تقویم")
+        verbose_name_plural = _("نشانی‌های محرمانه تقویم")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_live_per_user",
+                violation_error_message=_("این کاربر یک نشانی تقویم فعال دارد."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("نشانی تقویم %(user)s") % {"user": self.user}

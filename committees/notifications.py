@@ -52,8 +52,8 @@ LEADS = {
     "postponed": gettext_lazy("%(meeting)s به تعویق افتاد. زمان تازه در درگاه اعلام می‌شود."),
     "cancelled": gettext_lazy("%(meeting)s لغو شد."),
     "minutes_review": gettext_lazy(
-        "پیش‌نویس صورتجلسه %(meeting)s آماده است؛ لطفاً پیش از پایان مهلت آن را در درگاه "
-        "تأیید کنید یا نظر خود را بنویسید."
+        "پیش‌نویس صورتجلسه %(meeting)s آماده است؛ لطفاً پیش از پایان مهلت در درگاه "
+        "پیش‌نویس را تأیید کنید یا نظر خود را بنویسید."
     ),
     "reminder": gettext_lazy("یادآوری می‌شود %(meeting)s به‌زودی برگزار می‌شود."),
 }
@@ -108,6 +108,23 @@ def _utc(value: datetime.datetime) -> datetime.datetime:
     return value.astimezone(datetime.UTC)
 
 
+def _local(value: datetime.datetime) -> datetime.datetime:
+    """``value`` in the portal's zone (``TIME_ZONE``, Asia/Tehran): written as
+    ``DTSTART;TZID=Asia/Tehran:…`` with the zone's VTIMEZONE in the file, so every calendar
+    program shows the meeting at the time on the invitation."""
+    return value.astimezone(timezone.get_default_timezone())
+
+
+def _with_timezones(calendar: icalendar.Calendar) -> icalendar.Calendar:
+    """Add the VTIMEZONE of every zone the events use, from the first event's year on (so
+    the definition stays short but covers every event in the file)."""
+    starts = [event.decoded("dtstart") for event in calendar.walk("VEVENT")]
+    if starts:
+        first = min(starts).date().replace(month=1, day=1)
+        calendar.add_missing_timezones(first_date=first)
+    return calendar
+
+
 def _calendar(*, method: str, name: str = "") -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -137,8 +154,8 @@ def _event(meeting: Meeting, *, status: str) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", meeting_uid(meeting))
     event.add("dtstamp", _utc(timezone.now()))
-    event.add("dtstart", _utc(meeting.starts_at))
-    event.add("dtend", _utc(ends_at))
+    event.add("dtstart", _local(meeting.starts_at))
+    event.add("dtend", _local(ends_at))
     event.add("sequence", max(int((meeting.updated_at - SEQUENCE_EPOCH).total_seconds()), 0))
     event.add("summary", str(meeting))
     event.add("location", meeting.place)
@@ -172,7 +189,7 @@ def invitation_ics(invitation: Invitation, *, method: str) -> bytes:
     event.add("attendee", attendee)
     calendar = _calendar(method=method)
     calendar.add_component(event)
-    return calendar.to_ical()
+    return _with_timezones(calendar).to_ical()
 
 
 FEED_STATUS = {MeetingState.POSTPONED: "TENTATIVE", MeetingState.CANCELLED: "CANCELLED"}
@@ -183,7 +200,7 @@ def ical_for_meetings(meetings: Iterable[Meeting], *, name: str) -> bytes:
     calendar = _calendar(method="PUBLISH", name=name)
     for meeting in meetings:
         calendar.add_component(_event(meeting, status=FEED_STATUS.get(meeting.state, "CONFIRMED")))
-    return calendar.to_ical()
+    return _with_timezones(calendar).to_ical()
 
 
 # --- e-mails and notices -------------------------------------------------------------------

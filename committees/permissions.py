@@ -66,6 +66,16 @@ def seats_held(*, person: Person, body: Body, on_date: datetime.date) -> list[Se
     )
 
 
+def reads_every_body(user) -> bool:
+    """The governor's office (``committees.view_everything``) and administrators read every
+    body, meeting and document; the one rule for it."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("committees.view_everything"))
+    )
+
+
 def secretariat_body_ids(user) -> QuerySet:
     """The ids of the bodies whose secretariat ``user`` is on, himself or through a group."""
     return get_objects_for_user(
@@ -89,7 +99,7 @@ def body_access(user, body: Body, on_date: datetime.date | None = None) -> BodyA
         secretariat="manage_body" in perms,
         chair="chair_body" in perms or any(s.role == SeatRole.CHAIR for s in seats),
         member=bool(seats) or "view_body_records" in perms,
-        reads_everything=user.has_perm("committees.view_everything"),
+        reads_everything=reads_every_body(user),
     )
 
 

@@ -8,11 +8,16 @@ of it changes (the database refuses it too).
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from committees import workdays
 from committees.models import Body, Meeting, MeetingState, QuorumRule
+from egov_portal.text.i18n import digits
 
 S = MeetingState
 _BEFORE = frozenset({S.DRAFT, S.SCHEDULED, S.POSTPONED})  # not yet held
@@ -31,6 +36,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "agenda_delete": (gettext_lazy("حذف دستور جلسه"), _BEFORE),
     "respond": (gettext_lazy("پاسخ به دعوت"), frozenset({S.SCHEDULED, S.POSTPONED})),
     "attendance": (gettext_lazy("ثبت حضور و غیاب"), frozenset({S.SCHEDULED, S.HELD, S.POSTPONED})),
+    "check_in": (gettext_lazy("اعلام حضور"), frozenset({S.SCHEDULED})),
     "minutes_write": (gettext_lazy("نوشتن صورتجلسه"), _AFTER),
     "minutes_send": (gettext_lazy("ارسال پیش‌نویس صورتجلسه"), _AFTER),
     "minutes_review": (gettext_lazy("اظهارنظر درباره صورتجلسه"), frozenset({S.IN_REVIEW})),
@@ -63,6 +69,24 @@ def require(meeting: Meeting, action: str) -> None:
         )
 
 
+#: Self check-in opens this long before the start and, without an end time, closes this
+#: long after it.
+CHECK_IN_EARLY = datetime.timedelta(minutes=30)
+CHECK_IN_DEFAULT_LENGTH = datetime.timedelta(hours=3)
+
+
+def check_in_window(meeting: Meeting) -> tuple[datetime.datetime, datetime.datetime]:
+    """When an invitee may mark himself present: the meeting's hours (from half an hour
+    before the start)."""
+    end = meeting.ends_at or meeting.starts_at + CHECK_IN_DEFAULT_LENGTH
+    return meeting.starts_at - CHECK_IN_EARLY, end
+
+
+def check_in_open(meeting: Meeting, now: datetime.datetime | None = None) -> bool:
+    start, end = check_in_window(meeting)
+    return allows("check_in", meeting.state) and start <= (now or timezone.now()) <= end
+
+
 def quorum_required(*, body: Body, members: int) -> int:
     """How many members must be present for ``body`` to decide, by its quorum rule."""
     if body.quorum_rule == QuorumRule.FIXED and body.quorum_count:
@@ -70,3 +94,50 @@ def quorum_required(*, body: Body, members: int) -> int:
     if body.quorum_rule == QuorumRule.TWO_THIRDS:
         return -(-2 * members // 3)
     return members // 2 + 1
+
+
+def meeting_date_concerns(
+    *, body: Body, starts_at: datetime.datetime, exclude_pk: int | None = None
+) -> list[str]:
+    """Why a meeting of ``body`` at ``starts_at`` may be a mistake, each reason named: in
+    the past, on a Friday, on an official holiday or an announced closure, or on a day the
+    body already meets. The secretariat may go ahead, but only after confirming them."""
+    concerns = []
+    if starts_at <= timezone.now():
+        concerns.append(_("زمان جلسه گذشته است."))
+    day = timezone.localtime(starts_at).date()
+    if day.weekday() == 4:
+        concerns.append(_("روز جلسه جمعه است."))
+    holiday = workdays.official_holiday(day)
+    if holiday:
+        concerns.append(_("روز جلسه تعطیل رسمی است: %(name)s.") % {"name": holiday})
+    closure = workdays.closure_on(day)
+    if closure:
+        concerns.append(_("روز جلسه تعطیلی اعلام‌شده است: %(reason)s.") % {"reason": closure})
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    same_day = (
+        Meeting.objects.filter(
+            body=body, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1)
+        )
+        .exclude(state=MeetingState.CANCELLED)
+        .exclude(pk=exclude_pk)
+        .order_by("starts_at")
+    )
+    for other in same_day:
+        concerns.append(
+            _("این رکن در همین روز جلسه دیگری دارد: %(meeting)s، ساعت %(time)s.")
+            % {
+                "meeting": other.title,
+                "time": digits(timezone.localtime(other.starts_at).strftime("%H:%M")),
+            }
+        )
+    return concerns
+
+
+def require_confirmed(concerns: list[str], confirmed: bool | None) -> None:
+    """Refuse (code ``needs_confirmation``) while there are concerns and the user has not
+    confirmed them; ``confirmed=None`` is a caller outside the forms (seeds, imports)."""
+    if concerns and confirmed is False:
+        raise ValidationError(
+            [ValidationError(c, code="needs_confirmation") for c in concerns],
+        )

@@ -22,11 +22,13 @@ meeting_patterns = [
     path("meetings/<int:pk>/schedule/", meetings.meeting_schedule, name="meeting_schedule"),
     path("meetings/<int:pk>/postpone/", meetings.meeting_postpone, name="meeting_postpone"),
     path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/delete/", meetings.meeting_delete, name="meeting_delete"),
     path("meetings/<int:pk>/agenda/add/", meetings.agenda_item_add, name="agenda_item_add"),
     path("meetings/<int:pk>/agenda/reorder/", meetings.agenda_reorder, name="agenda_reorder"),
     path("agenda/<int:pk>/edit/", meetings.agenda_item_edit, name="agenda_item_edit"),
     path("agenda/<int:pk>/delete/", meetings.agenda_item_delete, name="agenda_item_delete"),
     path("meetings/<int:pk>/rsvp/", meetings.meeting_rsvp, name="meeting_rsvp"),
+    path("meetings/<int:pk>/check-in/", meetings.meeting_check_in, name="meeting_check_in"),
     path("meetings/<int:pk>/attendance/", meetings.meeting_attendance, name="meeting_attendance"),
 ]
 
@@ -46,6 +48,8 @@ calendar_patterns = [
     path("calendar/", calendar.calendar, name="calendar"),
     path("bodies/<int:pk>/calendar/", calendar.body_calendar, name="body_calendar"),
     path("bodies/<int:pk>/calendar.ics", calendar.body_ical, name="body_ical"),
+    path("calendar/feed/", calendar.calendar_feed_settings, name="calendar_feed_settings"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]
 
 urlpatterns = [

@@ -1,18 +1,18 @@
-"""Values every page needs: today's Jalali date and the year's slogan."""
+"""Values every page needs: today's Jalali date and the slogan of this Jalali year."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from egov_portal.models import DEFAULT_SLOGAN, Slogan
+from egov_portal.selectors import slogan_for
 from egov_portal.text.jalali import today_jalali
 
 
-def _slogan() -> str:
-    year = today_jalali().year
-    slogan = Slogan.objects.filter(year__lte=year).order_by("-year").values_list("text", flat=True)
-    return slogan.first() or DEFAULT_SLOGAN
-
-
 def portal(request) -> dict[str, object]:
-    return {"today": today_jalali(), "slogan": SimpleLazyObject(_slogan)}
+    # A page is of today: it shows this year's slogan, or none when none is recorded yet.
+    # Documents carry the slogan of their own date in their context instead.
+    return {
+        "today": today_jalali(),
+        "slogan": SimpleLazyObject(lambda: slogan_for(timezone.localdate())),
+    }

@@ -53,6 +53,22 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
 
 
+def env_base_url(name: str, default: str) -> str:
+    """An absolute http(s) address without a trailing slash, e.g. ``https://egov.gilan.ir``
+    (what links in e-mails, calendar files, QR codes and PDFs start with)."""
+    value = env_str(name, default).strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not an absolute http(s) address such as https://egov.gilan.ir."
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} has a port that is not a number.") from None
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

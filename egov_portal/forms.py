@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import jdatetime
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_jalali import forms as jforms
 
 from egov_portal.text.jalali import parse_jalali_date, to_jalali
-from egov_portal.text.persian import normalize_text, to_persian_digits
+from egov_portal.text.persian import normalize_text, to_latin_digits, to_persian_digits
 from egov_portal.validators import (
     normalize_mobile,
     normalize_national_code,
@@ -47,6 +49,12 @@ class JalaliDateInput(jforms.jDateInput):
             return to_persian_digits(jalali.strftime("%Y/%m/%d")) if jalali else ""
         return value
 
+    def _format_value(self, value):
+        # django-jalali's render() formats a stored date with ``DATE_INPUT_FORMATS`` (so a
+        # Gregorian ``2026-12-08`` reached the picker, which read it as Jalali year 2026)
+        # before ``format_value`` runs: show every stored date as «۱۴۰۵/۰۹/۱۷» instead.
+        return "" if value is None else self.format_value(value)
+
 
 class JalaliDateField(jforms.jDateField):
     """A Jalali date from any digit script, with Persian errors for impossible dates
@@ -62,6 +70,54 @@ class JalaliDateField(jforms.jDateField):
         if isinstance(value, jdatetime.date):
             return value
         return parse_jalali_date(value)
+
+
+_TIME_RE = re.compile(r"(\d{1,2})\s*[:٫.]\s*(\d{2})(?:\s*[:٫.]\s*\d{2})?", re.ASCII)
+_DIRECTION_MARKS_RE = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+class TimeInput24(forms.TextInput):
+    """A text input showing a 24-hour time in Persian digits («۱۴:۳۰»); the browser's
+    ``type="time"`` shows «۲:۳۰ ب.ظ.» in some locales and refuses Persian digits."""
+
+    def __init__(self, attrs=None):
+        final = {
+            "placeholder": "۱۴:۳۰",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "dir": "ltr",
+            "size": "5",
+            "maxlength": "8",
+        }
+        final.update(attrs or {})
+        super().__init__(attrs=final)
+
+    def format_value(self, value):
+        if isinstance(value, datetime.time):
+            return to_persian_digits(value.strftime("%H:%M"))
+        return super().format_value(value)
+
+
+class TimeField24(forms.TimeField):
+    """A time of day, 00:00–23:59, typed with any digits («۱۴:۳۰», «14:30», «٩:٠٥»)."""
+
+    widget = TimeInput24
+    default_error_messages = {
+        "invalid": _("ساعت را به شکل ۲۴ ساعته وارد کنید، مانند ۱۴:۳۰."),
+    }
+
+    def to_python(self, value):
+        if value in validators.EMPTY_VALUES:
+            return None
+        if isinstance(value, datetime.time):
+            return value
+        text = _DIRECTION_MARKS_RE.sub("", to_latin_digits(str(value))).strip()
+        match = _TIME_RE.fullmatch(text)
+        if match:
+            hour, minute = int(match[1]), int(match[2])
+            if hour < 24 and minute < 60:
+                return datetime.time(hour, minute)
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class PersianCharField(forms.CharField):
@@ -107,7 +163,7 @@ def run_service(form: forms.Form, call):
             for field, messages in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages)
         else:
-            form.add_error(None, error.messages)
+            form.add_error(None, error)  # keeps each message's code («needs_confirmation»)
         return None
 
 

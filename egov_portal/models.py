@@ -10,8 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_SLOGAN = "دولت و ملت همدلی و همزبانی"
-
 
 class TimeStampedModel(models.Model):
     """Creation and last-change times, kept as aware UTC datetimes."""
@@ -24,7 +22,8 @@ class TimeStampedModel(models.Model):
 
 
 class Slogan(TimeStampedModel):
-    """The slogan of a Jalali year, shown in the footer of every page."""
+    """The slogan of a Jalali year: pages show this year's, documents their own date's
+    (``egov_portal.selectors.slogan_for``)."""
 
     year = models.PositiveIntegerField(_("سال (شمسی)"), unique=True)
     text = models.CharField(_("شعار سال"), max_length=200)
@@ -149,11 +148,13 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("حذف")
     GRANT = "grant", _("اعطای مجوز")
     REVOKE = "revoke", _("لغو مجوز")
+    API_CALL = "api_call", _("درخواست به رابط برنامه‌نویسی")
 
 
 class AuditSource(models.TextChoices):
     WEB = "web", _("درگاه")
     COMMAND = "command", _("فرمان مدیریتی")
+    API = "api", _("رابط برنامه‌نویسی")
 
 
 def _refuse_audit_change():

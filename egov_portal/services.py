@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import F
 
-from egov_portal.models import PageCounter
+from egov_portal.data.slogans import SLOGANS
+from egov_portal.models import PageCounter, Slogan
+from egov_portal.upsert import upsert
 
 
 def page_view_record(*, key: str) -> int:
@@ -36,3 +38,13 @@ def rows_reorder(*, rows: dict, ordered_ids: list[int], stale_message: str) -> N
     if sorted(ordered_ids) != sorted(rows):
         raise ValidationError(stale_message, code="stale_order")
     rows_renumber(rows=[rows[pk] for pk in ordered_ids])
+
+
+def slogans_load() -> int:
+    """Record the known slogans of the years (``egov_portal/data/slogans.py``) that have
+    none; a slogan an administrator has edited is kept. Returns how many were added."""
+    added = 0
+    for year, text in SLOGANS.items():
+        _slogan, state = upsert(Slogan, {"year": year}, {}, fill={"text": text})
+        added += state == "created"
+    return added

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from egov_portal.env import (
     check_secret_key,
     email_settings,
+    env_base_url,
     env_bool,
     env_int,
     env_list,
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
     "egov_portal",
     "members",
     "committees",
@@ -59,11 +62,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Control characters (NUL …) stripped from every query parameter before anything reads one.
+    "egov_portal.middleware.QueryControlCharsMiddleware",
+    # An ETag (and 304) for what is not private; outside everything that changes the content.
+    "egov_portal.caching.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "egov_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on every response that depends on who is asking.
+    "egov_portal.caching.PrivateResponseMiddleware",
     "egov_portal.audit.trail.AuditUserMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -167,6 +176,15 @@ FILE_UPLOAD_HANDLERS = [
     "egov_portal.uploads.ShortNameMemoryFileUploadHandler",
     "egov_portal.uploads.ShortNameTemporaryFileUploadHandler",
 ]
+# An uploaded file up to 1 MB is read into memory; a larger one is written, while the
+# request is read, to FILE_UPLOAD_TEMP_DIR: the portal's own directory (made 0700 at
+# start-up) beside MEDIA_ROOT, so a stored file is moved rather than copied, never the shared
+# /tmp. A worker killed mid-upload leaves its file there: `manage.py clean_upload_tmp`
+# (cron, README "Beyond one machine") removes such leftovers.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = env_str(
+    "FILE_UPLOAD_TEMP_DIR", default=str(MEDIA_ROOT.parent / "upload-tmp")
+)
 # A request whose Content-Length is larger is refused with 413 before its body is read
 # (egov_portal.limits); the reverse proxy's limit should match (README, "Beyond one machine").
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE)
@@ -202,8 +220,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# The public address of the portal, used in e-mails, calendar files and QR codes.
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The public address of the portal: every absolute link in e-mails, calendar files, QR codes
+# and PDFs starts with it (`make run` sets it from its HOST and PORT).
+PORTAL_BASE_URL = env_base_url("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -270,6 +289,41 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # The admin never shows a TOTP secret, its QR code or the backup codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# --- the directives API for agency systems (resolutions/api/, README "APIs") ----------------
+# Only what the API views name: each view states its own authentication (an agency's key),
+# permission and throttle; JSON in and out (multipart for evidence files), no browsable API.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "resolutions.api.errors.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "egov-portal directives API",
+    "DESCRIPTION": "Directives addressed to an agency, its acknowledgements and progress reports.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DirectiveStateEnum": "resolutions.models.DirectiveState",
+        "MeetingStateEnum": "committees.models.MeetingState",
+    },
+}
+# Requests one agency key may make (DRF's rate: "120/min", "5000/day" …).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", default="120/min")
+# Webhook deliveries: seconds to wait for the agency's server, and how many attempts in all.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+# Webhook addresses must be https://; the tests alone also accept http://127.0.0.1.
+WEBHOOK_ALLOW_LOCAL_HTTP = False
 
 LOGGING = {
     "version": 1,

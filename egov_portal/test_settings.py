@@ -12,6 +12,7 @@ from egov_portal.settings import STORAGES
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="egov-test-media-")
+FILE_UPLOAD_TEMP_DIR = tempfile.mkdtemp(prefix="egov-test-upload-tmp-")
 STORAGES = {
     **STORAGES,
     "default": {**STORAGES["default"], "OPTIONS": {"location": MEDIA_ROOT}},
@@ -26,3 +27,5 @@ SECURE_HSTS_SECONDS = 0
 # Each test process has its own cache, even when REDIS_URL is set in the environment: a
 # test's cache.clear() must never empty a Redis database that someone else uses.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Webhook tests deliver to a small HTTP server of their own on 127.0.0.1, never further.
+WEBHOOK_ALLOW_LOCAL_HTTP = True

@@ -11,3 +11,5 @@ class MembersConfig(AppConfig):
 
         track("members.PositionHolding", body_path=None)
         track("members.AgencyUserObjectPermission", body_path=None, permission=True)
+        # Keys of agency systems: made and revoked (their uses: resolutions.api.audit).
+        track("members.AgencyApiToken", body_path=None)

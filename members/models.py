@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from egov_portal.fields import JalaliDateField
 from egov_portal.models import TimeStampedModel
 from egov_portal.text.collation import persian_order
-from egov_portal.text.persian import normalize_for_search
+from egov_portal.text.persian import normalize_for_search, to_latin_digits
 from egov_portal.validators import (
     validate_mobile,
     validate_national_code,
@@ -56,6 +59,17 @@ class Agency(TimeStampedModel):
     is_active = models.BooleanField(
         _("فعال"), default=True, help_text=_("دستگاه غیرفعال دیگر ابلاغ «همه دستگاه‌ها» را نمی‌گیرد.")
     )
+    salutation = models.CharField(
+        _("خطاب نامه‌ها"),
+        max_length=200,
+        blank=True,
+        validators=[validate_no_bidi_controls],
+        help_text=_(
+            "عنوان سمت رئیس دستگاه، چنان‌که نامه‌ها با آن آغاز می‌شوند: «شهردار محترم رشت»، "
+            "«فرماندار محترم شهرستان رشت»، «مدیرکل محترم آموزش و پرورش استان گیلان». "
+            "خالی بماند، نامه‌ها «مدیر محترم» و نام دستگاه را می‌نویسند."
+        ),
+    )
     search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
@@ -80,6 +94,12 @@ class Agency(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def addressed_as(self) -> str:
+        """How a letter addresses the agency's head: the recorded salutation, or «مدیر
+        محترم» and the agency's name."""
+        return self.salutation.strip() or _("مدیر محترم %(agency)s") % {"agency": self.name}
 
     def save(self, *args, **kwargs):
         self.search_text = normalize_for_search(f"{self.name} {self.short_name}")
@@ -238,3 +258,94 @@ class AgencyGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("مجوز گروه بر دستگاه")
         verbose_name_plural = _("مجوزهای گروه‌ها بر دستگاه‌ها")
+
+
+def parse_address_list(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The networks of an address list: one IP address or network (CIDR) per line or
+    separated by commas or spaces; a Persian message names the first one that is not."""
+    networks = []
+    for item in value.replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(to_latin_digits(item), strict=False))
+        except ValueError:
+            raise ValidationError(
+                _("«%(item)s» نشانی IP یا شبکه معتبری نیست.") % {"item": item[:60]},
+                code="address",
+            ) from None
+    return networks
+
+
+def validate_address_list(value: str) -> None:
+    parse_address_list(value)
+
+
+class AgencyApiToken(TimeStampedModel):
+    """A key with which one agency's own system reads and answers its directives through
+    the API (``/api/v1/``). Only the SHA-256 of the secret is stored; the secret is shown
+    once, when the key is made. A key stops working when it expires or is revoked, and,
+    with an address list, from any other address."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("دستگاه"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField(
+        _("نام سامانه"),
+        max_length=100,
+        validators=[validate_no_bidi_controls],
+        help_text=_("مثلاً «اتوماسیون اداری دستگاه»."),
+    )
+    prefix = models.CharField(_("آغاز کلید"), max_length=16, editable=False)
+    key_hash = models.CharField(_("چکیده SHA-256 کلید"), max_length=64, unique=True, editable=False)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("حساب سامانه"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text=_("حسابی که کارهای سامانه دستگاه به نام آن ثبت می‌شود (ورود با آن ممکن نیست)."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("سازنده"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    expires_at = models.DateTimeField(_("پایان اعتبار"))
+    allowed_addresses = models.TextField(
+        _("نشانی‌های مجاز"),
+        blank=True,
+        validators=[validate_address_list],
+        help_text=_("هر سطر یک نشانی IP یا شبکه (مانند 10.20.0.0/16)؛ خالی یعنی از هر نشانی."),
+    )
+    revoked_at = models.DateTimeField(_("زمان ابطال"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ابطال‌کننده"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    last_used_at = models.DateTimeField(_("آخرین استفاده"), null=True, blank=True, editable=False)
+    last_used_from = models.GenericIPAddressField(
+        _("آخرین نشانی استفاده"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["agency", "-created_at"]
+        verbose_name = _("کلید رابط برنامه‌نویسی دستگاه")
+        verbose_name_plural = _("کلیدهای رابط برنامه‌نویسی دستگاه‌ها")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="api_token_name_not_empty",
+                violation_error_message=_("نام سامانه را وارد کنید."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} — {self.name} ({self.prefix}…)"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
+from egov_portal.memo import per_user
 from egov_portal.text.collation import persian_order
 from egov_portal.text.persian import normalize_for_search
-from members.models import Agency, Person, Position, PositionHolding
+from members.models import Agency, AgencyApiToken, Person, Position, PositionHolding
 
 
 def holdings_on(
@@ -62,9 +64,15 @@ def agency_positions_with_holders(
 
 
 def person_for_user(user) -> Person | None:
+    """The person record of a signed-in user (None for a visitor or an account with none);
+    computed once per request."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Person.objects.select_related("agency").filter(user=user).first()
+    return per_user(
+        user,
+        "person",
+        lambda: Person.objects.select_related("agency").filter(user=user).first(),
+    )
 
 
 def person_current_holdings(*, person: Person, on_date: datetime.date) -> QuerySet[PositionHolding]:
@@ -80,3 +88,21 @@ def agency_search(*, query: str = "") -> QuerySet[Agency]:
     qs = Agency.objects.select_related("parent").order_by("-is_active", persian_order("name"))
     needle = normalize_for_search(query)
     return qs.filter(search_text__contains=needle) if needle else qs
+
+
+def api_token_hash(secret: str) -> str:
+    """What is stored of a key: its SHA-256, hex (the secret itself is never stored)."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def api_token_for_secret(secret: str) -> AgencyApiToken | None:
+    """The key whose secret is ``secret`` (revoked and expired ones too), or None."""
+    return (
+        AgencyApiToken.objects.select_related("agency", "account")
+        .filter(key_hash=api_token_hash(secret))
+        .first()
+    )
+
+
+def agency_api_tokens(*, agency: Agency) -> QuerySet[AgencyApiToken]:
+    return AgencyApiToken.objects.filter(agency=agency).select_related("created_by", "revoked_by")

@@ -4,17 +4,27 @@ grants the permissions the relationship implies."""
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from egov_portal.text.jalali import display_short
-from members.models import Agency, Person, Position, PositionHolding
-from members.selectors import overlapping_holdings
+from egov_portal.text.persian import to_persian_digits
+from members.models import (
+    Agency,
+    AgencyApiToken,
+    Person,
+    Position,
+    PositionHolding,
+    parse_address_list,
+)
+from members.selectors import api_token_hash, overlapping_holdings
 
 User = get_user_model()
 
@@ -125,3 +135,82 @@ def group_with_permission(*, name: str, permission) -> Group:
     group, _created = Group.objects.get_or_create(name=name)
     group.permissions.add(permission)
     return group
+
+
+# --- keys of agency systems (the directives API) -------------------------------------------
+
+API_TOKEN_PREFIX = "egov_"
+#: Longest life of a key; an administrator or the IT manager makes a new one before then.
+API_TOKEN_MAX_DAYS = 730
+
+
+def agency_system_account(agency: Agency):
+    """The account the agency's systems act as (progress reports, receipts, the audit
+    trail name it): one per agency, made on its first key; nobody can sign in with it."""
+    user, created = User.objects.get_or_create(
+        username=f"agency-system-{agency.pk}",
+        defaults={
+            "first_name": _("سامانه")[:150],
+            "last_name": agency.name[:150],
+            "is_active": False,
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def agency_api_token_create(
+    *,
+    agency: Agency,
+    name: str,
+    expires_at: datetime.datetime,
+    allowed_addresses: str = "",
+    created_by=None,
+) -> tuple[AgencyApiToken, str]:
+    """A new key for ``agency``'s system. Returns the key and its secret, which is shown
+    once and never stored (only its SHA-256 is)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("نام سامانه را وارد کنید.")}, code="name")
+    now = timezone.now()
+    if expires_at <= now:
+        raise ValidationError(
+            {"expires_at": _("پایان اعتبار باید پس از اکنون باشد.")}, code="expired"
+        )
+    if expires_at > now + datetime.timedelta(days=API_TOKEN_MAX_DAYS):
+        raise ValidationError(
+            {
+                "expires_at": _("اعتبار کلید حداکثر %(days)s روز است.")
+                % {"days": to_persian_digits(API_TOKEN_MAX_DAYS)}
+            },
+            code="too_long",
+        )
+    addresses = "\n".join(str(n) for n in parse_address_list(allowed_addresses))
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = AgencyApiToken(
+        agency=agency,
+        name=name,
+        prefix=secret[: len(API_TOKEN_PREFIX) + 6],
+        key_hash=api_token_hash(secret),
+        account=agency_system_account(agency),
+        created_by=created_by,
+        expires_at=expires_at,
+        allowed_addresses=addresses,
+    )
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+@transaction.atomic
+def agency_api_token_revoke(*, token: AgencyApiToken, user=None) -> AgencyApiToken:
+    """Stop a key at once (a revoked key stays listed, with who revoked it and when)."""
+    token = AgencyApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = user
+        token.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    return token

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from egov_portal.admin import FrozenAdminMixin, JalaliAdminMixin
 from resolutions.models import (
-    Closure,
+    AgencyWebhook,
     Directive,
     DirectiveEvent,
     Evidence,
@@ -12,6 +12,7 @@ from resolutions.models import (
     ReminderLog,
     Resolution,
     ResolutionAgency,
+    WebhookDelivery,
 )
 
 
@@ -107,12 +108,6 @@ class ReminderLogAdmin(ReadOnlyAdmin):
     list_display = ("directive", "step", "sent_at")
 
 
-@admin.register(Closure)
-class ClosureAdmin(JalaliAdminMixin, admin.ModelAdmin):
-    list_display = ("day", "title")
-    search_fields = ("title",)
-
-
 @admin.register(Referral)
 class ReferralAdmin(admin.ModelAdmin):
     list_display = ("resolution", "to_body", "state", "created_at")
@@ -121,3 +116,37 @@ class ReferralAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AgencyWebhook)
+class AgencyWebhookAdmin(admin.ModelAdmin):
+    """Webhook addresses are registered by the agency's IT manager (the secret is shown to
+    him once); here they are read, and switched off."""
+
+    list_display = ("agency", "url", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("url", "agency__name")
+    list_select_related = ("agency",)
+    fields = ("agency", "url", "is_active", "created_by", "created_at")
+    readonly_fields = ("agency", "url", "created_by", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "event",
+        "directive",
+        "webhook",
+        "state",
+        "attempts",
+        "last_status",
+        "created_at",
+    )
+    list_filter = ("state", "event")
+    list_select_related = ("directive", "webhook")

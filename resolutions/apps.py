@@ -9,9 +9,18 @@ class ResolutionsConfig(AppConfig):
     def ready(self) -> None:
         from egov_portal.audit.trail import track
 
+        # The webhook task, for a Celery worker (and the web process that sends it by name).
+        from egov_portal.env import redis_url
+
         # Registers the "meeting_letters" job kind, in the web process, a Celery worker and
         # every management command alike.
         from resolutions.documents import letters  # noqa: F401
+
+        # Registers the directives' panel of the user's desk (/me/).
+        from resolutions.selectors import desk  # noqa: F401
+
+        if redis_url():
+            from resolutions.api import tasks  # noqa: F401
 
         track("resolutions.Resolution", body_path="meeting__body")
         track("resolutions.ResolutionAgency", body_path="resolution__meeting__body")

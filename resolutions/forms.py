@@ -236,6 +236,7 @@ class ResolutionForm(StyledFormMixin, forms.Form):
             "answers": data["answers"],
             "amends": data["amends"],
             "is_public": data["is_public"],
+            "strict": True,
         }
 
     @staticmethod
@@ -317,8 +318,21 @@ class ProgressReportForm(StyledFormMixin, forms.Form):
         help_text=_("PDF، اسناد Office یا تصویر؛ چند پرونده را می‌توانید با هم برگزینید."),
     )
     final = forms.BooleanField(
-        label=_("گزارش انجام: کار به‌طور کامل انجام شد (۱۰۰ درصد)"), required=False
+        label=_("گزارش انجام: کار به‌طور کامل انجام شد (۱۰۰ درصد)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"data-sets-percent": "100"}),
     )
+
+    field_order = ["final", "percent", "narrative", "evidence"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("final"):
+            # «گزارش انجام» means the work is complete: the box sets 100 %, whatever the
+            # percentage field said, instead of refusing the report and losing it.
+            data["percent"] = 100
+            self.errors.pop("percent", None)
+        return data
 
 
 class ReturnForm(StyledFormMixin, forms.Form):

@@ -7,11 +7,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import AgendaItem, FrozenWhenApproved, Meeting
 from egov_portal.fields import JalaliDateField
 from egov_portal.models import TimeStampedModel
+from egov_portal.text.collation import persian_order
+from egov_portal.text.i18n import digits
 from egov_portal.text.persian import abjad_label
 from members.models import Agency
 
@@ -131,6 +134,19 @@ class AgencyRole(models.TextChoices):
     COLLABORATING = "collaborating", _("همکار")
 
 
+def addressee_order(prefix: str = "") -> tuple:
+    """The order addressed agencies are listed in everywhere (meeting page, minutes, letters):
+    the responsible agencies first, then the collaborating ones, each in Persian dictionary
+    order. ``prefix`` reaches ResolutionAgency rows from another model (``"addressees__"``)."""
+    return (
+        models.Case(
+            models.When(**{f"{prefix}role": AgencyRole.RESPONSIBLE}, then=models.Value(0)),
+            default=models.Value(1),
+        ),
+        persian_order(f"{prefix}agency__name"),
+    )
+
+
 class ResolutionAgency(FrozenWhenApproved, models.Model):
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="addressees")
     agency = models.ForeignKey(
@@ -141,7 +157,7 @@ class ResolutionAgency(FrozenWhenApproved, models.Model):
     )
 
     class Meta:
-        ordering = ["resolution", "role", "agency__name"]
+        ordering = ["resolution", *addressee_order()]
         verbose_name = _("دستگاه مخاطب مصوبه")
         verbose_name_plural = _("دستگاه‌های مخاطب مصوبه")
         constraints = [
@@ -318,6 +334,19 @@ class Directive(TimeStampedModel):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def deadline_rule_display(self) -> str:
+        """The deadline's rule in the interface's language (the stored ``deadline_rule`` is
+        the Persian of the letter); needs ``resolution`` loaded."""
+        resolution = self.resolution
+        if resolution.deadline_working_days:
+            return gettext("%(n)s روز کاری پس از ابلاغ") % {
+                "n": digits(resolution.deadline_working_days)
+            }
+        if resolution.deadline:
+            return gettext("تاریخ معین در مصوبه")
+        return self.deadline_rule
+
     def is_overdue_on(self, day) -> bool:
         """:func:`overdue_q` for this row: open, with a deadline, and past it on ``day``."""
         return bool(self.is_open and self.due_date and self.due_date.togregorian() < day)
@@ -406,21 +435,6 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class Closure(models.Model):
-    """A day the administration declared closed (snow, pollution…): not a working day."""
-
-    day = JalaliDateField(_("روز"), unique=True)
-    title = models.CharField(_("علت"), max_length=200)
-
-    class Meta:
-        ordering = ["-day"]
-        verbose_name = _("تعطیلی اعلام‌شده")
-        verbose_name_plural = _("تعطیلی‌های اعلام‌شده")
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.title}"
-
-
 class ReminderLog(models.Model):
     """One reminder or escalation step sent for a directive (makes reminders idempotent)."""
 
@@ -491,3 +505,85 @@ class Referral(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.resolution} → {self.to_body}"
+
+
+class WebhookEvent(models.TextChoices):
+    """What an agency's system is told of (``resolutions.api.webhooks``)."""
+
+    ISSUED = "directive.issued", _("ابلاغ تازه")
+    RETURNED = "directive.returned", _("برگشت برای تکمیل")
+    CANCELLED = "directive.cancelled", _("لغو ابلاغ")
+    SUPERSEDED = "directive.superseded", _("جایگزینی با مصوبه اصلاحی")
+
+
+class AgencyWebhook(TimeStampedModel):
+    """An HTTPS address of an agency's system, told of its new, returned and cancelled
+    directives; each delivery is signed with the webhook's own secret (HMAC-SHA256)."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("دستگاه"), on_delete=models.PROTECT, related_name="webhooks"
+    )
+    url = models.URLField(_("نشانی"), max_length=500)
+    secret = models.CharField(_("رمز امضا"), max_length=64, editable=False)
+    is_active = models.BooleanField(_("فعال"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("سازنده"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["agency", "-created_at"]
+        verbose_name = _("نشانی اعلان سامانه دستگاه")
+        verbose_name_plural = _("نشانی‌های اعلان سامانه دستگاه‌ها")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "url"],
+                name="webhook_url_once_per_agency",
+                violation_error_message=_("این نشانی پیش‌تر برای این دستگاه ثبت شده است."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} → {self.url}"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("در انتظار ارسال")
+    DELIVERED = "delivered", _("رسید")
+    FAILED = "failed", _("ناموفق")
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or still to be sent) to one webhook, with its attempts."""
+
+    webhook = models.ForeignKey(
+        AgencyWebhook, verbose_name=_("نشانی"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("ابلاغ"), on_delete=models.PROTECT, related_name="+"
+    )
+    event = models.CharField(_("رویداد"), max_length=30, choices=WebhookEvent)
+    payload = models.JSONField(_("محتوا"), default=dict)
+    state = models.CharField(
+        _("وضعیت"), max_length=10, choices=DeliveryState, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("تعداد تلاش"), default=0)
+    next_attempt_at = models.DateTimeField(_("تلاش بعدی"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(_("آخرین پاسخ HTTP"), null=True, blank=True)
+    last_error = models.CharField(_("آخرین خطا"), max_length=300, blank=True)
+    delivered_at = models.DateTimeField(_("زمان رسید"), null=True, blank=True)
+    created_at = models.DateTimeField(_("زمان ایجاد"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("ارسال اعلان")
+        verbose_name_plural = _("ارسال‌های اعلان")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhook_delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} {self.directive_id} → {self.webhook_id}"

@@ -12,13 +12,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from committees.models import Body, SeatRole
-from committees.permissions import secretariat_body_ids
-from committees.selectors.meetings import person_of
-from committees.selectors.structure import bodies_of_user
+from committees.permissions import reads_every_body, secretariat_body_ids
+from committees.selectors.structure import chaired_body_ids
 from members.models import Agency
 from resolutions.models import Directive
 
@@ -35,10 +32,10 @@ class DirectiveAccess:
 
 
 def reads_everything(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser
-        or user.has_perm("committees.view_everything")
-        or user.has_perm("resolutions.view_all_directives")
+    """Who reads every body (``committees.permissions.reads_every_body``), and whoever was
+    given every directive to read."""
+    return reads_every_body(user) or (
+        user.is_authenticated and user.has_perm("resolutions.view_all_directives")
     )
 
 
@@ -46,20 +43,6 @@ def managed_agency_ids(user) -> QuerySet:
     return get_objects_for_user(
         user, "members.manage_agency_directives", klass=Agency, accept_global_perms=False
     ).values("pk")
-
-
-def chaired_body_ids(user) -> list[int]:
-    """Bodies whose chair seat the user holds today, or whose chair right he was given."""
-    bodies = bodies_of_user(user=user, person=person_of(user), on_date=timezone.localdate())
-    chaired = [
-        pk
-        for pk, entry in bodies.items()
-        if any(seat.role == SeatRole.CHAIR for seat in entry["seats"])
-    ]
-    explicit = get_objects_for_user(
-        user, "committees.chair_body", klass=Body, accept_global_perms=False
-    ).values_list("pk", flat=True)
-    return sorted(set(chaired) | set(explicit))
 
 
 def visible_directives(user) -> QuerySet[Directive]:

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import datetime
 import io
+from urllib.parse import quote
 
+import jdatetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from egov_portal.pdf import render_pdf
 from egov_portal.text.jalali import format_jalali_short
+from egov_portal.text.persian import normalize_for_search, to_persian_digits
 from resolutions.documents.exports import safe_cell
 from resolutions.models import OPEN_STATES, Directive, DirectiveState
-from resolutions.selectors.dashboard import AMBER, GREEN, RED, Figures, rag_status
+from resolutions.selectors.dashboard import AMBER, GREEN, RED, Dashboard, Figures, rag_status
 from resolutions.services.directives import (
     directive_acknowledge,
     directive_verify,
@@ -300,8 +305,54 @@ def test_excel_export_has_the_filtered_rows(figures_fixture, persona_client):
     assert [r[0] for r in bodies.iter_rows(min_row=2, values_only=True)][-1] == "جمع"
     details = list(detail.iter_rows(min_row=2, values_only=True))
     assert len(details) == 5
-    overdue = [r for r in details if r[9] == "بله"]
+    overdue = [r for r in details if r[11] == "بله"]
     assert len(overdue) == 1 and overdue[0][1] == EDUCATION
+
+
+def test_excel_export_types_its_cells_and_filters_every_sheet(figures_fixture, persona_client):
+    wb = _workbook(
+        persona_client("governor_office").get(reverse("resolutions:dashboard_xlsx"), _period())
+    )
+    agencies, _bodies, detail, about = wb.worksheets
+    headers = [c.value for c in detail[1]]
+    assert headers[7:11] == ["تاریخ ابلاغ", "تاریخ ابلاغ (شمسی)", "مهلت", "مهلت (شمسی)"]
+    directives = {
+        to_persian_digits(d.letter_number): d
+        for d in Directive.objects.filter(issued_on=timezone.localdate())
+    }
+    rows = list(detail.iter_rows(min_row=2))
+    assert len(rows) == len(directives) == 5
+    for row in rows:
+        letter, issued, issued_jalali, due, due_jalali = (row[i] for i in (0, 7, 8, 9, 10))
+        # The letter number as text in Persian digits, exactly as the letter prints it.
+        assert letter.data_type == "s" and letter.value in directives
+        assert not any(c in "0123456789" for c in letter.value)
+        directive = directives[letter.value]
+        # Dates are date cells, with the Jalali date as text beside them.
+        assert issued.is_date and issued.value.date() == timezone.localdate()
+        assert issued_jalali.value == format_jalali_short(directive.issued_on)
+        assert due.is_date and due.value.date() == directive.due_date.togregorian()
+        assert due_jalali.value == format_jalali_short(directive.due_date)
+        assert isinstance(row[12].value, int)  # progress, a number
+    # Counts and rates are numbers; a row without a rate has an empty cell, not «—».
+    for row in agencies.iter_rows(min_row=2):
+        assert all(isinstance(cell.value, int) for cell in row[1:9])
+        assert row[9].value is None or isinstance(row[9].value, int | float)
+    # An autofilter on the header of every sheet; the total row stays out of it.
+    assert agencies.auto_filter.ref == f"A1:K{agencies.max_row - 1}"
+    assert detail.auto_filter.ref == "A1:M6"
+    assert all(ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:") for ws in wb.worksheets)
+    assert about["B2"].is_date and about["B3"].value == format_jalali_short(timezone.localdate())
+
+
+def test_excel_export_file_name_has_the_jalali_date(working_group, persona_client):
+    response = persona_client("admin").get(reverse("resolutions:dashboard_xlsx"))
+    j = jdatetime.date.fromgregorian(date=timezone.localdate())
+    day = f"{j.year:04d}-{j.month:02d}-{j.day:02d}"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith(f'attachment; filename="dashboard-{day}.xlsx"')
+    persian = f"داشبورد پیگیری مصوبات {to_persian_digits(day)}.xlsx"
+    assert f"filename*=UTF-8''{quote(persian, safe='')}" in disposition
 
 
 def test_excel_export_keeps_to_the_users_directives(figures_fixture, persona_client):
@@ -345,6 +396,72 @@ def test_pdf_export(figures_fixture, persona_client):
 
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "۵" in text  # the total in Persian digits
+
+
+def test_pdf_export_has_the_headline_figures_the_chart_and_the_definitions(
+    figures_fixture, persona_client
+):
+    response = persona_client("governor_office").get(
+        reverse("resolutions:dashboard_pdf"), _period()
+    )
+    pages = _pdf_pages(response.content)
+    first = pages[0]
+    # The headline figures of the page, each under its label: 5 issued, 2 open, 1 overdue,
+    # 3 verified (single digits: PDF text extraction may reverse longer runs), on time.
+    headline = "".join(
+        normalize_for_search(label) + value
+        for label, value in (
+            ("ابلاغ‌شده", "5"),
+            ("باز", "2"),
+            ("معوق (امروز)", "1"),
+            ("تأییدشده", "3"),
+        )
+    )
+    assert headline + normalize_for_search("انجام به‌موقع (از تأییدشده‌های مهلت‌دار)") in first
+    # The chart: a bar per agency, its label in text (the bars themselves are SVG).
+    chart = first.split(normalize_for_search("وضعیت ابلاغ‌ها به تفکیک دستگاه"), 1)[1]
+    assert normalize_for_search(EDUCATION) in chart and normalize_for_search(WATER) in chart
+    # Each figure's definition.
+    text = "".join(pages)
+    definitions = text.split(normalize_for_search("تعریف ارقام"), 1)[1]
+    for term, definition in (
+        ("منتظر رسید", "ابلاغ‌هایی که دستگاه هنوز رسیدشان را اعلام نکرده است"),
+        ("معوق", "ابلاغ باز که مهلتش گذشته است"),
+        ("انجام به‌موقع", "تقسیم بر همه ابلاغ‌های تأییدشده مهلت‌دار"),
+    ):
+        assert normalize_for_search(term) in definitions
+        assert normalize_for_search(definition) in definitions
+
+
+def _agency_rows(n: int) -> Dashboard:
+    rows = [
+        Figures(key=i, name=f"دستگاه آزمایشی {i}", total=2, waiting=1, verified=1) for i in range(n)
+    ]
+    totals = Figures(total=2 * n, waiting=n, verified=n)
+    body = Figures(key=1, name="کارگروه", total=2 * n, waiting=n, verified=n)
+    return Dashboard(agencies=rows, bodies=[body], totals=totals)
+
+
+@pytest.mark.parametrize("agencies", [22, 23, 24])
+def test_pdf_export_keeps_each_total_row_with_its_table(agencies):
+    """Around the count whose rows fill a page exactly (23 today), the total row never
+    starts a page alone: the last row goes over with it."""
+    pdf = render_pdf(
+        "resolutions/dashboard/pdf.html",
+        {
+            "dashboard": _agency_rows(agencies),
+            "filters_text": [],
+            "generated_on": timezone.localdate(),
+            "thresholds": {"red": 50, "amber": 80, "days": 7},
+        },
+    )
+    pages = _pdf_pages(pdf)
+    total_page = next(page for page in pages if "جمع" in page)
+    assert normalize_for_search("دستگاه آزمایشی") in total_page.split("جمع", 1)[0]
+
+
+def _pdf_pages(content: bytes) -> list[str]:
+    return [normalize_for_search(p.extract_text()) for p in PdfReader(io.BytesIO(content)).pages]
 
 
 def test_pdf_export_for_a_user_with_nothing(persona_client):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from committees.workdays import add_working_days, is_working_day
 from members.models import Agency
 from resolutions.models import Directive, DirectiveEvent, DirectiveState, LetterSequence, Referral
 from resolutions.services.directives import (
@@ -21,7 +22,6 @@ from resolutions.services.directives import (
 )
 from resolutions.services.minutes import minutes_approve
 from resolutions.services.resolutions import resolution_create
-from resolutions.workdays import add_working_days, is_working_day
 from tests.directive_helpers import approved_with, education, water
 from tests.meeting_helpers import in_review_meeting, user
 

@@ -147,7 +147,7 @@ def test_place_refuses_a_cancelled_or_approved_meeting(working_group, steering):
         referral_place(referral=referral, meeting=cancelled, user=user("secretary"))
     approved = in_review_meeting(steering)
     minutes_approve(meeting=approved, user=user("admin"))
-    with pytest.raises(ValidationError, match="تأییدشده"):
+    with pytest.raises(ValidationError, match="صورتجلسه تصویب"):
         referral_place(referral=referral, meeting=approved, user=user("secretary"))
     assert not cancelled.agenda_items.filter(title__contains="ارجاع").exists()
 

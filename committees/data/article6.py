@@ -105,6 +105,22 @@ AGENCIES = [
     ),
 ]
 
+# How letters address each agency's head (Agency.salutation), by agency key; loaded only
+# where an agency has none, so an administrator's edit stays. Afta is left to the fallback.
+AGENCY_SALUTATIONS = {
+    "governorate": "استاندار محترم {province}",
+    "governorate_it": "مدیرکل محترم دفتر فناوری اطلاعات استانداری {province}",
+    "ict": "مدیرکل محترم ارتباطات و فناوری اطلاعات استان {province}",
+    "finance": "مدیرکل محترم امور اقتصادی و دارایی استان {province}",
+    "municipality": "شهردار محترم {capital}",
+    "banks": "رئیس محترم شورای هماهنگی بانک‌های استان {province}",
+    "telecom": "مدیرعامل محترم شرکت مخابرات استان {province}",
+    "budget": "رئیس محترم سازمان مدیریت و برنامه‌ریزی استان {province}",
+    "computer_guild": "رئیس محترم سازمان نظام صنفی رایانه‌ای استان {province}",
+    "science_park": "رئیس محترم پارک علم و فناوری {province}",
+    "futures_centre": "رئیس محترم مرکز آموزش و پژوهش‌های توسعه و آینده‌نگری",
+}
+
 # Posts named in the seed: (key, agency key, title).
 POSITIONS = [
     ("governor", "governorate", "استاندار"),

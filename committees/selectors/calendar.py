@@ -10,6 +10,7 @@ everyone the approved meetings marked public.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 import jdatetime
@@ -20,6 +21,7 @@ from committees.models import (
     Body,
     BodyGroupObjectPermission,
     BodyUserObjectPermission,
+    CalendarFeedToken,
     Invitation,
     Meeting,
     MeetingState,
@@ -28,6 +30,7 @@ from committees.models import (
     SeatKind,
 )
 from committees.notifications import meeting_path
+from committees.permissions import reads_every_body
 from egov_portal.text.jalali import MAX_YEAR, MIN_YEAR, PERSIAN_WEEKDAYS, jalali_month_bounds
 from members.models import PositionHolding
 
@@ -71,7 +74,7 @@ def visible_meetings(user, *, on_date: datetime.date | None = None) -> QuerySet[
     public = Q(state=MeetingState.APPROVED, is_public=True)
     if not user.is_authenticated or not user.is_active:
         return Meeting.objects.filter(public)
-    if user.is_superuser or user.has_perm("committees.view_everything"):
+    if reads_every_body(user):
         return Meeting.objects.all()
     on_date = on_date or timezone.localdate()
     invited = Invitation.objects.filter(person__user=user).values("meeting_id")
@@ -167,4 +170,40 @@ def month_calendar(
         count=count,
         previous=_shift(year, month, -1),
         next=_shift(year, month, 1),
+    )
+
+
+# --- secret calendar addresses ------------------------------------------------------------
+
+#: How far back a secret calendar address lists meetings.
+FEED_PAST_DAYS = 365
+
+
+def feed_key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def calendar_feed_for_secret(secret: str) -> CalendarFeedToken | None:
+    """The live address whose secret is ``secret``, of an active user; else None."""
+    return (
+        CalendarFeedToken.objects.select_related("user")
+        .filter(key_hash=feed_key_hash(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+
+
+def calendar_feed_live(*, user) -> CalendarFeedToken | None:
+    return CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+def feed_meetings(user) -> QuerySet[Meeting]:
+    """What ``user``'s secret address lists: the meetings he may see (the calendar's own
+    rule, :func:`visible_meetings`) from a year back on, drafts aside."""
+    since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
+    return (
+        visible_meetings(user)
+        .exclude(state=MeetingState.DRAFT)
+        .filter(starts_at__gte=since)
+        .select_related("body")
+        .order_by("starts_at", "pk")
     )

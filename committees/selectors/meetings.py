@@ -11,6 +11,7 @@ from django.utils import timezone
 from committees import rules
 from committees.models import AttendanceStatus, Invitation, MeetingState
 from members.models import Person
+from members.selectors import person_for_user
 
 
 def user_meetings(*, person: Person | None) -> dict:
@@ -45,14 +46,8 @@ def user_meetings(*, person: Person | None) -> dict:
 # --- meetings ------------------------------------------------------------------------------
 
 
-def person_of(user) -> Person | None:
-    if not user.is_authenticated:
-        return None
-    return Person.objects.filter(user=user).first()
-
-
 def invitation_of(*, user, meeting):
-    person = person_of(user)
+    person = person_for_user(user)
     if person is None:
         return None
     return meeting.invitations.filter(person=person).first()
@@ -100,7 +95,7 @@ def _order_moves(rows) -> list[tuple[object, str, str]]:
 
 def meeting_page(*, meeting, user, access) -> dict:
     """Everything the meeting page shows; the meeting comes with its relations prefetched."""
-    person = person_of(user)
+    person = person_for_user(user)
     invitations = list(meeting.invitations.all())
     invitations.sort(key=lambda i: (i.seat.order if i.seat else 999, i.pk))
     mine = next((i for i in invitations if person and i.person_id == person.pk), None)
@@ -129,6 +124,7 @@ def meeting_page(*, meeting, user, access) -> dict:
         "my_invitation": mine,
         "my_review": my_review,
         "can_rsvp": bool(mine) and rules.allows("respond", state),
+        "can_check_in": bool(mine) and mine.checked_in_at is None and rules.check_in_open(meeting),
         "can_review": attended and rules.allows("minutes_review", state),
         "can_approve": access.chair and rules.allows("minutes_approve", state),
         "can_schedule": manages and rules.allows("schedule", state),

@@ -8,11 +8,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Min, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
-from committees.models import Body, BodyKind, Membership, Seat, SeatKind
+from committees.models import Body, BodyKind, Membership, Seat, SeatKind, SeatRole
+from committees.permissions import reads_every_body
 from committees.selectors.meetings import user_meetings
+from egov_portal.memo import per_user
 from egov_portal.notifications.services import unread_for
 from egov_portal.text.i18n import digits
 from members.models import Agency, Person, PositionHolding, Sector
@@ -235,8 +238,17 @@ def body_ancestors(body: Body) -> list[Body]:
 def bodies_of_user(*, user, person: Person | None, on_date: datetime.date) -> dict[int, dict]:
     """The bodies where ``user`` holds a seat on ``on_date`` or serves as secretariat.
 
-    Returns ``{body_id: {"body": Body, "seats": [Seat], "secretariat": bool}}``.
+    Returns ``{body_id: {"body": Body, "seats": [Seat], "secretariat": bool}}``; computed
+    once per request (``egov_portal.memo``).
     """
+    return per_user(
+        user,
+        ("bodies_of_user", person.pk if person else None, on_date),
+        lambda: _bodies_of_user(user=user, person=person, on_date=on_date),
+    )
+
+
+def _bodies_of_user(*, user, person: Person | None, on_date: datetime.date) -> dict[int, dict]:
     result: dict[int, dict] = {}
     if person is not None:
         position_ids = list(
@@ -337,7 +349,7 @@ def visible_bodies(user) -> QuerySet[Body]:
     """Bodies ``user`` may see: public ones for everyone, all of them for the governor's
     office and administrators, and non-public ones for their secretariat."""
     qs = Body.objects.all()
-    if user.is_authenticated and (user.is_superuser or user.has_perm("committees.view_everything")):
+    if reads_every_body(user):
         return qs
     if not user.is_authenticated:
         return qs.filter(is_public=True)
@@ -397,7 +409,26 @@ def user_home(*, user, on_date: datetime.date) -> dict:
                 user, "members.manage_agency_directives", klass=Agency, accept_global_perms=False
             )
         ),
-        "reads_everything": user.is_superuser or user.has_perm("committees.view_everything"),
+        "reads_everything": reads_every_body(user),
         **user_meetings(person=person),
         "notices": unread_for(user),
     }
+
+
+def chaired_body_ids(user) -> list[int]:
+    """Bodies whose chair seat the user holds today, or whose chair right he was given
+    (computed once per request)."""
+    return per_user(user, "chaired_body_ids", lambda: _chaired_body_ids(user))
+
+
+def _chaired_body_ids(user) -> list[int]:
+    bodies = bodies_of_user(user=user, person=person_for_user(user), on_date=timezone.localdate())
+    chaired = [
+        pk
+        for pk, entry in bodies.items()
+        if any(seat.role == SeatRole.CHAIR for seat in entry["seats"])
+    ]
+    explicit = get_objects_for_user(
+        user, "committees.chair_body", klass=Body, accept_global_perms=False
+    ).values_list("pk", flat=True)
+    return sorted(set(chaired) | set(explicit))

@@ -30,6 +30,7 @@ from committees.models import (
 from committees.notifications import meeting_notice_send
 from committees.selectors.structure import seat_states_on, seats_of
 from egov_portal.services import rows_renumber, rows_reorder
+from egov_portal.text.jalali import display_datetime
 from members.models import Person
 
 # --- meetings ----------------------------------------------------------------------------
@@ -52,14 +53,17 @@ def meeting_create(
     online_link: str = "",
     is_public: bool = False,
     created_by=None,
+    confirmed: bool | None = None,
 ) -> Meeting:
-    """A new draft meeting of ``body``, numbered after its last one."""
+    """A new draft meeting of ``body``, without a number: it gets the next one when it is
+    scheduled, so abandoned drafts consume none. With ``confirmed=False`` (the form before
+    the user confirmed) a date in the past, on a Friday, a holiday, a closure or a day the
+    body already meets is refused, naming the reason (``rules.meeting_date_concerns``)."""
     _validate_times(starts_at, ends_at)
-    Body.objects.select_for_update().get(pk=body.pk)  # serialise numbering per body
-    last = Meeting.objects.filter(body=body).aggregate(n=Max("number"))["n"] or 0
+    rules.require_confirmed(rules.meeting_date_concerns(body=body, starts_at=starts_at), confirmed)
     meeting = Meeting.objects.create(
         body=body,
-        number=last + 1,
+        number=None,
         starts_at=starts_at,
         ends_at=ends_at,
         place=place,
@@ -73,11 +77,27 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_update(
-    *, meeting: Meeting, starts_at, ends_at, place: str, online_link: str, is_public: bool
+    *,
+    meeting: Meeting,
+    starts_at,
+    ends_at,
+    place: str,
+    online_link: str,
+    is_public: bool,
+    confirmed: bool | None = None,
 ) -> Meeting:
-    """Change when and where; invitees of a scheduled meeting are told of a new time."""
+    """Change when and where; invitees of a scheduled meeting are told of a new time. A new
+    time is checked like a new meeting's (``meeting_create``); an unchanged one is not asked
+    about again."""
     rules.require(meeting, "edit")
     _validate_times(starts_at, ends_at)
+    if starts_at != meeting.starts_at:
+        rules.require_confirmed(
+            rules.meeting_date_concerns(
+                body=meeting.body, starts_at=starts_at, exclude_pk=meeting.pk
+            ),
+            confirmed,
+        )
     moved = meeting.starts_at != starts_at or meeting.place != place
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
     meeting.place, meeting.online_link, meeting.is_public = place, online_link, is_public
@@ -125,6 +145,10 @@ def meeting_schedule(*, meeting: Meeting) -> list[Invitation]:
             _("در تاریخ جلسه هیچ جایگاهی از این رکن متصدی ندارد؛ کسی برای دعوت نیست."),
             code="nobody_to_invite",
         )
+    if meeting.number is None:
+        Body.objects.select_for_update().get(pk=meeting.body_id)  # serialise numbering
+        last = Meeting.objects.filter(body_id=meeting.body_id).aggregate(n=Max("number"))["n"]
+        meeting.number = (last or 0) + 1
     now = timezone.now()
     existing = {i.person_id: i for i in meeting.invitations.all()}
     invitations = []
@@ -140,9 +164,34 @@ def meeting_schedule(*, meeting: Meeting) -> list[Invitation]:
         invitations.append(invitation)
     meeting.state = MeetingState.SCHEDULED
     meeting.state_reason = ""
-    meeting.save(update_fields=["state", "state_reason", "updated_at"])
+    meeting.save(update_fields=["number", "state", "state_reason", "updated_at"])
     _notify_invitees(meeting, kind="invitation")
     return invitations
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting) -> None:
+    """Delete a draft that was never scheduled (it has no number and nobody was invited);
+    the audit trail records the deletion."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.state != MeetingState.DRAFT or meeting.number is not None:
+        raise ValidationError(
+            _("فقط پیش‌نویسی که دعوت‌نامه‌اش نرفته است حذف می‌شود؛ جلسه را لغو کنید."),
+            code="not_a_draft",
+        )
+    if meeting.invitations.exists():
+        raise ValidationError(
+            _("برای این جلسه دعوت‌نامه فرستاده شده است؛ جلسه را لغو کنید."), code="invited"
+        )
+    stored = [
+        (paper.file.storage, paper.file.name)
+        for item in meeting.agenda_items.prefetch_related("papers")
+        for paper in item.papers.all()
+        if paper.file.name
+    ]
+    meeting.delete()
+    for storage, name in stored:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 @transaction.atomic
@@ -239,6 +288,25 @@ def invitation_respond(
 
 
 @transaction.atomic
+def invitation_check_in(*, invitation: Invitation) -> Invitation:
+    """The invitee marks himself present during the meeting's hours; the secretariat's
+    attendance form shows it and confirms it (only the form records attendance)."""
+    meeting = invitation.meeting
+    rules.require(meeting, "check_in")
+    if not rules.check_in_open(meeting):
+        start, end = rules.check_in_window(meeting)
+        raise ValidationError(
+            _("حضور را فقط در ساعت جلسه می‌توانید اعلام کنید (از %(start)s تا %(end)s).")
+            % {"start": display_datetime(start), "end": display_datetime(end)},
+            code="check_in_closed",
+        )
+    if invitation.checked_in_at is None:
+        invitation.checked_in_at = timezone.now()
+        invitation.save(update_fields=["checked_in_at", "updated_at"])
+    return invitation
+
+
+@transaction.atomic
 def attendance_record(
     *, meeting: Meeting, statuses: dict[int, dict], guests: list[dict] | None = None
 ) -> Meeting:
@@ -251,13 +319,19 @@ def attendance_record(
     unknown = set(statuses) - set(invitations)
     if unknown:
         raise ValidationError(_("فهرست مدعوان تغییر کرده است؛ صفحه را تازه کنید."), code="stale")
+    marked = [row.get("attendance") for row in statuses.values() if row.get("attendance")]
+    if not marked:
+        raise ValidationError(
+            _("حضور هیچ مدعوی را ثبت نکرده‌اید؛ دست‌کم حاضران را مشخص کنید."), code="none_marked"
+        )
     for pk, invitation in invitations.items():
         row = statuses.get(pk, {})
+        # Left unset: not counted for the quorum (nobody is «حاضر» by default).
         status = row.get("attendance", "")
-        if status not in AttendanceStatus.values:
+        if status and status not in AttendanceStatus.values:
             raise ValidationError(
-                _("وضعیت حضور %(person)s را تعیین کنید.") % {"person": invitation.person},
-                code="missing_status",
+                _("وضعیت حضور %(person)s نامعتبر است.") % {"person": invitation.person},
+                code="invalid_status",
             )
         if (
             status == AttendanceStatus.SUBSTITUTE
@@ -350,7 +424,9 @@ def minutes_review_submit(
     ).exists():
         raise ValidationError(_("فقط حاضران جلسه درباره صورتجلسه نظر می‌دهند."), code="not_attendee")
     if decision not in ReviewDecision.values:
-        raise ValidationError({"decision": _("تأیید یا نظر را برگزینید.")}, code="invalid_decision")
+        raise ValidationError(
+            {"decision": _("«تأیید پیش‌نویس» یا «نظر دارم» را برگزینید.")}, code="invalid_decision"
+        )
     if decision == ReviewDecision.COMMENTED and not comment.strip():
         raise ValidationError({"comment": _("نظر خود را بنویسید.")}, code="comment_required")
     review, _created = MinutesReview.objects.update_or_create(

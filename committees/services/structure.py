@@ -157,6 +157,7 @@ def structure_load(*, province: str, capital: str) -> dict[str, int]:
                 "sector": sector,
                 "parent": agencies[parent] if parent else None,
             },
+            fill={"salutation": S.AGENCY_SALUTATIONS.get(key, "").format(**fill)},
         )
         count(_("دستگاه"), state)
 

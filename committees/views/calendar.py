@@ -1,19 +1,24 @@
-"""The meeting calendar: a Jalali month of meetings, for everyone or for one body, and a
-body's iCalendar feed."""
+"""The meeting calendar: a Jalali month of meetings, for everyone or for one body, a
+body's iCalendar feed, and each user's secret calendar address (for calendar apps that
+cannot sign in)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from committees.models import MeetingState
+from committees.models import CalendarFeedToken, MeetingState
 from committees.notifications import ical_for_meetings
 from committees.permissions import body_for_user
 from committees.selectors import calendar as calendar_selectors
+from committees.services import calendar_feeds
 from egov_portal.text.jalali import MAX_YEAR, MIN_YEAR, PERSIAN_MONTHS, today_jalali
 from egov_portal.text.persian import to_latin_digits
 
@@ -74,4 +79,49 @@ def body_ical(request, pk: int):
     )
     response["Content-Disposition"] = f'inline; filename="body-{body.pk}.ics"'
     patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+# --- secret calendar addresses ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def calendar_feed_settings(request):
+    """The user's secret calendar address: make or renew it (shown once), or revoke it."""
+    secret = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            calendar_feeds.calendar_feed_revoke(user=request.user)
+            messages.success(request, _("نشانی محرمانه تقویم باطل شد."))
+        else:
+            _token, secret = calendar_feeds.calendar_feed_renew(user=request.user)
+    feed_url = (
+        request.build_absolute_uri(reverse("committees:calendar_feed", args=[secret]))
+        if secret
+        else ""
+    )
+    return render(
+        request,
+        "committees/calendar_feed.html",
+        {"live": calendar_selectors.calendar_feed_live(user=request.user), "feed_url": feed_url},
+    )
+
+
+@require_safe
+def calendar_feed(request, token: str):
+    """The meetings one user may see, for a calendar app that cannot sign in: whoever
+    holds the secret address reads them, until the user renews or revokes it. Unknown,
+    revoked or a deactivated user's: 404."""
+    feed = calendar_selectors.calendar_feed_for_secret(token)
+    if feed is None:
+        raise Http404
+    CalendarFeedToken.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+    meetings = calendar_selectors.feed_meetings(feed.user)
+    response = HttpResponse(
+        ical_for_meetings(meetings, name=_("جلسات من در درگاه")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    patch_cache_control(response, private=True, no_store=True)
     return response

@@ -34,6 +34,7 @@ from committees.services import meetings as meeting_services
 from egov_portal.forms import run_service
 from egov_portal.sorting import Column, Sorting, choice_rank
 from egov_portal.views import report_form_errors, run_action
+from members.selectors import person_for_user
 
 MEETINGS_PER_PAGE = 20
 
@@ -47,7 +48,8 @@ def meeting_sorting(request) -> Sorting:
     return Sorting(
         request.GET,
         [
-            Column("title", "number"),
+            # A draft has no number yet (it gets one when scheduled): its date orders it.
+            Column("title", "number", "starts_at"),
             Column("date", "starts_at"),
             Column("place", "place"),
             Column("state", choice_rank("state", MeetingState)),
@@ -87,11 +89,13 @@ def meeting_create(request, pk: int):
                 online_link=form.cleaned_data["online_link"],
                 is_public=form.cleaned_data["is_public"],
                 created_by=request.user,
+                confirmed=form.cleaned_data["confirm"],
             ),
         )
         if meeting is not None:
             messages.success(request, _("جلسه به صورت پیش‌نویس ساخته شد؛ دستور جلسه را بیفزایید."))
             return _detail(meeting)
+        form.offer_confirmation()
     return render(request, "committees/meeting_form.html", {"body": body, "form": form})
 
 
@@ -107,6 +111,7 @@ def _meeting_queryset():
         "minutes__reviews__person",
         "resolutions__addressees__agency",
         "resolutions__amends__meeting__body",
+        "resolutions__refer_to",
         "resolutions__amended_by__meeting__body",
     )
 
@@ -144,16 +149,37 @@ def meeting_edit(request, pk: int):
                 place=data["place"],
                 online_link=data["online_link"],
                 is_public=data["is_public"],
+                confirmed=data["confirm"],
             ),
         )
         if done is not None:
             messages.success(request, _("جلسه به‌روز شد."))
             return _detail(meeting)
+        form.offer_confirmation()
     return render(
         request,
         "committees/meeting_form.html",
         {"body": meeting.body, "form": form, "meeting": meeting},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request, pk: int):
+    """A draft never scheduled: a confirmation page, then (POST) the deletion."""
+    meeting, access = meeting_for_user(request.user, pk)
+    require(access.manages)
+    if request.method == "POST":
+        body = meeting.body
+        title = meeting.title
+        if run_action(
+            request,
+            lambda: meeting_services.meeting_delete(meeting=meeting),
+            _("«%(title)s» حذف شد.") % {"title": title},
+        ):
+            return redirect("committees:meeting_list", pk=body.pk)
+        return _detail(meeting)
+    return render(request, "committees/meeting_delete.html", {"meeting": meeting})
 
 
 def _secretariat_action(request, pk: int, form_class, call, success: str):
@@ -292,6 +318,21 @@ def meeting_rsvp(request, pk: int):
 
 
 @login_required
+@require_POST
+def meeting_check_in(request, pk: int):
+    """An invitee marks himself present during the meeting's hours."""
+    meeting, _access = meeting_for_user(request.user, pk)
+    invitation = meeting_selectors.invitation_of(user=request.user, meeting=meeting)
+    require(invitation is not None)
+    run_action(
+        request,
+        lambda: meeting_services.invitation_check_in(invitation=invitation),
+        _("حضور شما اعلام شد؛ دبیرخانه آن را در حضور و غیاب ثبت می‌کند."),
+    )
+    return _detail(meeting)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, pk: int):
     meeting, access = meeting_for_user(request.user, pk)
@@ -369,7 +410,7 @@ def minutes_send(request, pk: int):
 @require_POST
 def minutes_review(request, pk: int):
     meeting, _access = meeting_for_user(request.user, pk)
-    person = meeting_selectors.person_of(request.user)
+    person = person_for_user(request.user)
     require(person is not None)
     form = ReviewForm(request.POST)
     if form.is_valid() and run_service(

@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from committees.desk import panels_for
 from committees.orgchart import org_chart
 from committees.permissions import body_access
 from committees.selectors import structure as structure_selectors
 from egov_portal.pdf import pdf_response, render_pdf
+from egov_portal.selectors import slogan_for
 from egov_portal.services import page_view_record
 from egov_portal.text.collation import persian_order
 from members.models import Agency
@@ -34,6 +36,7 @@ def structure(request):
 @require_safe
 def structure_print(request):
     context = _structure_context()
+    context["slogan"] = slogan_for(timezone.localdate())  # of the day it is printed
     pdf = render_pdf("committees/pdf/structure.html", context, request=request)
     return pdf_response(pdf, filename="egov-structure")
 
@@ -71,5 +74,7 @@ def agency_detail(request, pk: int):
 @login_required
 @require_safe
 def home(request):
-    context = structure_selectors.user_home(user=request.user, on_date=timezone.localdate())
+    today = timezone.localdate()
+    context = structure_selectors.user_home(user=request.user, on_date=today)
+    context["panels"] = panels_for(request.user, today)
     return render(request, "committees/home.html", context)

@@ -53,9 +53,10 @@ class CodeForm(StyledFormMixin, forms.Form):
 
 
 def _next_url(request) -> str:
-    """Where to go after the code: the ``next`` asked for, if it is on this site."""
+    """Where to go after the code: the ``next`` asked for, if it is a path on this site.
+    (Anything else, a word say, would be taken by ``redirect()`` for a URL name: a 500.)"""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

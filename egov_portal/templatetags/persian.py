@@ -5,6 +5,7 @@ own ``date`` filter, these return "" for None or for values they cannot handle.
 """
 
 from django import template
+from django.utils.html import format_html
 
 from egov_portal.text import i18n, jalali
 from egov_portal.text import persian as fa
@@ -77,3 +78,21 @@ def ordinal_fa(value: object) -> str:
     """6 → «ششم», 21 → «بیست و یکم» (in English «6th», «21st»)."""
     n = _as_int(value)
     return i18n.ordinal(n) if n is not None and n >= 1 else ""
+
+
+@register.filter
+def first_line(value: object) -> str:
+    """The first non-empty line of a text (what a directive asks, in a list row)."""
+    for line in str(value or "").splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+@register.filter
+def letter_no(value: object) -> str:
+    """A letter number («۶۵/ک‌د/۱۴۰۵») isolated as right-to-left text, in the interface's
+    digits: without the isolation an English (left-to-right) page reorders its parts."""
+    if value in (None, ""):
+        return ""
+    return format_html('<bdi dir="rtl" class="letter-no">{}</bdi>', i18n.digits(str(value)))

@@ -21,20 +21,30 @@ TATWEEL = "\u0640"
 _STORAGE_MAP = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", TATWEEL: None})
 _HORIZONTAL_SPACE_RE = re.compile(r"[ \t\u00a0]+")
 
-# Extra folding used only for search keys.
-_SEARCH_MAP = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "ٱ": "ا",
-        "ؤ": "و",
-        "ۀ": "ه",
-        "\u200b": None,
-        "\u200c": None,
-        "\u200d": None,
-        "\ufeff": None,
-    }
+# Letter variants that mean the same letter to a Persian reader: folded in search keys and
+# in the sort key alike (one table, so «ة», «ە», «ہ», «ۀ» and «ه» find and sort together).
+LETTER_VARIANTS: dict[str, str] = {
+    "ي": "ی",
+    "ى": "ی",
+    "ك": "ک",
+    "ة": "ه",
+    "ە": "ه",  # U+06D5 AE (Kurdish)
+    "ہ": "ه",  # U+06C1 heh goal (Urdu)
+    "ۀ": "ه",
+    "أ": "ا",
+    "إ": "ا",
+    "ٱ": "ا",
+    "ؤ": "و",
+}
+# Characters a reader does not see: zero-width joiners and spaces, and the bidi marks,
+# embeddings and isolates (a query copied from a right-to-left page often carries U+200F).
+INVISIBLE_CHARS: frozenset[str] = frozenset(
+    {"\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"}
+    | {chr(c) for c in range(0x202A, 0x202F)}
+    | {chr(c) for c in range(0x2066, 0x206A)}
 )
+# Search keys: the letters folded, everything invisible removed.
+_SEARCH_MAP = str.maketrans({**LETTER_VARIANTS, **dict.fromkeys(INVISIBLE_CHARS)})
 _DIACRITICS_RE = re.compile("[\u064b-\u065f\u0670]")
 _WHITESPACE_RE = re.compile(r"\s+")
 
@@ -132,10 +142,12 @@ def normalize_for_search(text: str) -> str:
     «نایبرئیس», «نايب رئيس» and «نایب‌رئیس» all give the same key. On top of
     :func:`normalize_text`:
 
-    * ZWNJ, all whitespace and the other zero-width characters (U+200B, U+200D, U+FEFF)
-      are removed, so joined, spaced and half-spaced compounds match;
+    * ZWNJ, all whitespace, the other zero-width characters and the bidi marks
+      (:data:`INVISIBLE_CHARS`) are removed, so joined, spaced and half-spaced compounds
+      match, and a query copied with a right-to-left mark finds the same;
     * Arabic diacritics (U+064B–U+065F, U+0670) are removed;
-    * أ/إ/ٱ -> ا, ؤ -> و and ۀ -> ه (the hamza of ۀ is a diacritic in decomposed text);
+    * :data:`LETTER_VARIANTS`: أ/إ/ٱ -> ا, ؤ -> و, and ة/ە/ہ/ۀ -> ه (the same table
+      orders names);
     * آ and ئ are kept: they are distinct letters (ئ appears in every spelling of «رئیس»);
     * digits become ASCII and the text is casefolded (for Latin-script words).
     """
@@ -157,6 +169,22 @@ def abjad_label(n: int) -> str:
 def contains_bidi_controls(text: str) -> bool:
     """True if ``text`` contains a bidi embedding, override or isolate control."""
     return any(ch in BIDI_CONTROL_CHARS for ch in str(text))
+
+
+# Control characters (Unicode category Cc: C0, DEL and C1) and lone surrogates (Cs): never
+# text a person typed. PostgreSQL refuses NUL in any string ("A string literal cannot
+# contain NUL"), and a lone surrogate cannot be encoded for the database at all.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+LINE_CONTROLS = "\t\n\r"
+
+
+def strip_control_chars(text: str, *, keep: str = LINE_CONTROLS) -> str:
+    """``text`` without control characters and lone surrogates, except those in ``keep``
+    (by default tab, line feed and carriage return, which text may hold)."""
+    text = str(text)
+    if not _CONTROL_RE.search(text):
+        return text
+    return _CONTROL_RE.sub(lambda match: match[0] if match[0] in keep else "", text)
 
 
 def _words_below_1000(n: int) -> list[str]:
@@ -216,7 +244,9 @@ def ordinal_fa(n: int) -> str:
 # files «کتابخانه» after «ورزش»; names are sorted with this key instead.
 PERSIAN_ALPHABET = "آاأإءؤئبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
 _ALPHABET_RANK = {letter: rank for rank, letter in enumerate(PERSIAN_ALPHABET)}
-_SORT_MAP = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", TATWEEL: None, ZWNJ: " "})
+_SORT_MAP = str.maketrans(
+    {**LETTER_VARIANTS, **dict.fromkeys(INVISIBLE_CHARS), TATWEEL: None, ZWNJ: " "}
+)
 
 
 def persian_sort_key(text: str) -> tuple[int, ...]:

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from committees import workdays
 from committees.data import article6 as S
 from committees.models import AttendanceStatus, Body, BodyKind, Meeting, Membership, Seat
 from committees.services import meetings as meeting_services
@@ -147,8 +148,14 @@ def demo_seed(*, password: str, province: str = "گیلان", capital: str = "ر
     agencies = {a.name: a for a in Agency.objects.all()}
     for line in DEMO_AGENCIES_FILE.read_text(encoding="utf-8").splitlines():
         if line.strip():
-            name, sector = line.split("\t")
-            agencies[name], _state = upsert(Agency, {"name": name}, {"sector": sector.strip()})
+            # name, sector, how letters address its head (kept once an administrator edits it)
+            name, sector, salutation = line.split("\t")
+            agencies[name], _state = upsert(
+                Agency,
+                {"name": name},
+                {"sector": sector.strip()},
+                fill={"salutation": salutation.strip().format(**fill)},
+            )
     agency_keys = {key: agencies[name.format(**fill)] for key, name, *_rest in S.AGENCIES}
     people: dict[str, Person] = {}
     for key, first, last, title, agency, stem, mobile in PEOPLE:
@@ -216,6 +223,18 @@ def _admin_account(password: str):
     return user
 
 
+def _working_day_at(*, days: int, hour: int) -> datetime.datetime:
+    """``hour`` o'clock on the first working day ``days`` days from today (or later): the
+    demo meetings sit at whole hours, 10:00 to 12:00, on days the offices are open (never
+    «۱۴:۴۶ تا ۱۲:۰۰»)."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    for _step in range(15):
+        if workdays.is_working_day(day) and workdays.closure_on(day) is None:
+            break
+        day += datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
 def demo_meetings(*, agencies: dict[str, Agency]) -> None:
     """One approved meeting of the working group (with resolutions addressed to the two
     demo agencies and to all agencies) and one upcoming meeting with its invitations.
@@ -231,8 +250,8 @@ def demo_meetings(*, agencies: dict[str, Agency]) -> None:
     # The past meeting: scheduled, held, minutes reviewed and approved.
     past = meeting_services.meeting_create(
         body=group,
-        starts_at=timezone.now() + datetime.timedelta(days=1),
-        ends_at=timezone.now() + datetime.timedelta(days=1, hours=2),
+        starts_at=_working_day_at(days=1, hour=10),
+        ends_at=_working_day_at(days=1, hour=12),
         place="تالار شهید رجایی استانداری",
     )
     for title, presenter in (
@@ -242,7 +261,7 @@ def demo_meetings(*, agencies: dict[str, Agency]) -> None:
     ):
         meeting_services.agenda_item_add(meeting=past, title=title, presenter=presenter)
     meeting_services.meeting_schedule(meeting=past)
-    held_at = timezone.now() - datetime.timedelta(days=20)
+    held_at = _working_day_at(days=-20, hour=10)
     Meeting.objects.filter(pk=past.pk).update(
         starts_at=held_at, ends_at=held_at + datetime.timedelta(hours=2)
     )
@@ -321,8 +340,8 @@ def demo_meetings(*, agencies: dict[str, Agency]) -> None:
     # The upcoming meeting: invitations sent, answers awaited.
     upcoming = meeting_services.meeting_create(
         body=group,
-        starts_at=timezone.now() + datetime.timedelta(days=7),
-        ends_at=timezone.now() + datetime.timedelta(days=7, hours=2),
+        starts_at=_working_day_at(days=7, hour=10),
+        ends_at=_working_day_at(days=7, hour=12),
         place="تالار شهید رجایی استانداری",
     )
     for title in (

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Body
+from egov_portal.text.collation import persian_order
+from egov_portal.text.i18n import digits
+from egov_portal.text.persian import persian_sort_key
 from members.models import Agency
 from resolutions.models import OPEN_STATES, Directive, DirectiveState, overdue_q
 
@@ -41,6 +44,49 @@ def rag_status(figures: Figures) -> str:
 
 
 # --- figures -----------------------------------------------------------------------------------
+
+
+def figure_definitions() -> list[tuple[str, str]]:
+    """What each figure of the dashboard counts, in the interface's language: shown under the
+    page's figures, printed in its PDF and written in its workbook, so the three agree.
+    «انجام به‌موقع» is a share of the verified directives that had a deadline, and «معوق» is
+    what is overdue today: the two answer different questions and are defined apart."""
+    return [
+        (_("ابلاغ‌شده"), _("همه ابلاغ‌های این گزارش، از جمله لغوشده‌ها و جایگزین‌شده‌ها.")),
+        (
+            _("باز"),
+            _("ابلاغ‌هایی که هنوز تأیید نشده‌اند: منتظر رسید، رسید شده، در حال اجرا و گزارش انجام."),
+        ),
+        (_("منتظر رسید"), _("ابلاغ‌هایی که دستگاه هنوز رسیدشان را اعلام نکرده است.")),
+        (_("رسید شده"), _("ابلاغ‌هایی که رسیدشان اعلام شده و هنوز گزارشی ندارند.")),
+        (_("در حال اجرا"), _("ابلاغ‌هایی با گزارش پیشرفت، و ابلاغ‌های برگشت‌خورده برای تکمیل.")),
+        (
+            _("گزارش انجام"),
+            _("ابلاغ‌هایی که دستگاه انجامشان را گزارش کرده و در انتظار تأیید دبیرخانه‌اند."),
+        ),
+        (_("تأییدشده"), _("ابلاغ‌هایی که دبیرخانه انجامشان را تأیید کرده است.")),
+        (_("معوق"), _("ابلاغ باز که مهلتش گذشته است (هر روز از نو محاسبه می‌شود).")),
+        (
+            _("انجام به‌موقع"),
+            _(
+                "ابلاغ‌های تأییدشده‌ای که تا روز مهلت تأیید شده‌اند، تقسیم بر همه ابلاغ‌های "
+                "تأییدشده مهلت‌دار؛ «—» یعنی هنوز ابلاغ مهلت‌داری تأیید نشده است."
+            ),
+        ),
+        (
+            _("وضعیت"),
+            _(
+                "قرمز: ابلاغ معوق، یا انجام به‌موقع کمتر از %(red)s٪. زرد: انجام به‌موقع کمتر از "
+                "%(amber)s٪، یا رسید اعلام‌نشده پس از %(days)s روز. سبز: در غیر این صورت."
+            )
+            % {
+                "red": digits(round(RED_ON_TIME_BELOW * 100)),
+                "amber": digits(round(AMBER_ON_TIME_BELOW * 100)),
+                "days": digits(ACKNOWLEDGE_WITHIN_DAYS),
+            },
+        ),
+    ]
+
 
 WITHDRAWN_STATES = (DirectiveState.CANCELLED, DirectiveState.SUPERSEDED)
 
@@ -210,13 +256,13 @@ def dashboard_figures(
         directives.order_by()
         .values("agency_id", "agency__name")
         .annotate(**counts)
-        .order_by("agency__name", "agency_id")
+        .order_by(persian_order("agency__name"), "agency_id")
     )
     body_rows = (
         directives.order_by()
         .values("body_id", "body__name", "body__order")
         .annotate(**counts)
-        .order_by("body__order", "body__name", "body_id")
+        .order_by("body__order", persian_order("body__name"), "body_id")
     )
     agencies = [_figures(r, "agency_id", "agency__name") for r in agency_rows]
     bodies = [_figures(r, "body_id", "body__name") for r in body_rows]
@@ -259,6 +305,14 @@ class AgencyChart:
     bar_height: int
     omitted: int  # agencies left out of the chart (still in the table)
 
+    @property
+    def bar_area(self) -> tuple[int, int]:
+        """x and width of the bars without labels or totals: the PDF draws each bar in its
+        own row of a table, its label and total as text (WeasyPrint shapes Persian in HTML,
+        not in SVG)."""
+        origin = self.width - CHART_LABEL_WIDTH - 8
+        return CHART_NUMBER_WIDTH, origin - CHART_NUMBER_WIDTH
+
 
 CHART_WIDTH = 760
 CHART_LABEL_WIDTH = 250
@@ -279,7 +333,8 @@ def agency_chart(rows: list[Figures]) -> AgencyChart:
     agencies only the ``CHART_MAX_BARS`` with most overdue, then most directives, are drawn
     (the tables list them all)."""
     total_rows = len(rows)
-    rows = sorted(rows, key=lambda r: (-r.overdue, -r.active, r.name))[:CHART_MAX_BARS]
+    rows = sorted(rows, key=lambda r: (-r.overdue, -r.active, persian_sort_key(r.name)))
+    rows = rows[:CHART_MAX_BARS]
     origin = CHART_WIDTH - CHART_LABEL_WIDTH - 8
     span = origin - CHART_NUMBER_WIDTH
     largest = max((r.verified + r.open for r in rows), default=0) or 1

@@ -8,7 +8,9 @@
 Notices are of kind «ابلاغ‌ها» (``NoticeKind.DIRECTIVE``), which a user may mute or read
 in the daily digest; they are written in the portal's language whatever the language of
 the person acting, and never to the person who acted. Called by ``resolutions.directives``
-inside the action's transaction, so a notice exists exactly when its step does.
+inside the action's transaction, so a notice exists exactly when its step does. The
+webhook deliveries to the agency's systems are recorded the same way and sent once the
+transaction commits (``resolutions.api.webhooks``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from egov_portal.models import NoticeKind
 from egov_portal.notifications.services import notify
 from egov_portal.text.jalali import format_jalali_long
 from egov_portal.text.persian import to_persian_digits
-from resolutions.models import Directive
+from resolutions.api import webhooks
+from resolutions.models import Directive, WebhookEvent
 from resolutions.services.reminders import Recipients, directive_path
 
 
@@ -50,6 +53,7 @@ def _letter(directive: Directive) -> str:
 def directives_issued(directives: Iterable[Directive], *, actor=None) -> int:
     """Tell each addressed agency's IT managers of its new directives."""
     directives = list(directives)
+    webhooks.directive_event_queue(directives, WebhookEvent.ISSUED)
     people = Recipients(timezone.localdate())
     people.agencies({directive.agency_id for directive in directives})
     told = 0
@@ -94,7 +98,10 @@ def report_added(directive: Directive, *, percent: int, final: bool, actor=None)
 
 def directive_decided(directive: Directive, *, actor=None, note: str = "") -> int:
     """Tell the agency's IT managers that its directive was verified, returned, cancelled
-    or superseded by an amending resolution (``directive.state`` says which)."""
+    or superseded by an amending resolution (``directive.state`` says which). The agency's
+    systems are told too (by webhook) of a return, a cancellation or a replacement."""
+    if directive.state in webhooks.EVENT_OF_STATE:
+        webhooks.directive_event_queue([directive], webhooks.EVENT_OF_STATE[directive.state])
     with translation.override(settings.LANGUAGE_CODE):
         titles = {
             "verified": _("انجام ابلاغ %(letter)s تأیید شد"),

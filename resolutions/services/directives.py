@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Meeting
+from committees.workdays import add_working_days
 from egov_portal.text.collation import persian_order
 from egov_portal.text.i18n import portal_language
 from egov_portal.text.jalali import to_jalali
@@ -30,10 +31,10 @@ from resolutions.models import (
     Referral,
     Resolution,
     ResolutionKind,
+    addressee_order,
 )
 from resolutions.services import directive_notices
 from resolutions.services.evidence import evidence_check, evidence_store
-from resolutions.workdays import add_working_days
 
 
 def _event(directive: Directive, state: str, actor=None, note: str = "") -> None:
@@ -79,7 +80,7 @@ def addressees_of(resolution: Resolution) -> list[tuple[Agency, str]]:
         ]
     return [
         (a.agency, a.role)
-        for a in resolution.addressees.select_related("agency").order_by("role", "agency__name")
+        for a in resolution.addressees.select_related("agency").order_by(*addressee_order())
     ]
 
 

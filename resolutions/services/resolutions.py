@@ -8,12 +8,14 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees import rules
 from committees.models import Meeting, MeetingState
 from committees.selectors.structure import body_ancestors
 from egov_portal.services import rows_renumber, rows_reorder
+from egov_portal.text.jalali import display_short
 from members.models import Agency
 from resolutions.models import (
     AgencyRole,
@@ -56,6 +58,45 @@ def _validate_addressees(
             _("برای «همه دستگاه‌های اجرایی استان» دستگاه جداگانه انتخاب نکنید."),
             code="all_and_some",
         )
+
+
+def _validate_entry(
+    *,
+    meeting: Meeting,
+    kind: str,
+    all_agencies: bool,
+    responsible: list[Agency],
+    deadline,
+    deadline_working_days,
+) -> None:
+    """What a resolution typed in must say: no deadline before the meeting, and a «تکلیف»
+    says who does it and by when — a responsible agency (or «همه دستگاه‌ها») and a
+    deadline, a date or working days."""
+    if deadline:
+        gregorian = deadline.togregorian() if hasattr(deadline, "togregorian") else deadline
+        meeting_day = timezone.localtime(meeting.starts_at).date()
+        if gregorian < meeting_day:
+            raise ValidationError(
+                {
+                    "deadline": _("مهلت اجرا (%(deadline)s) پیش از تاریخ جلسه (%(day)s) است.")
+                    % {"deadline": display_short(gregorian), "day": display_short(meeting_day)}
+                },
+                code="deadline_before_meeting",
+            )
+    if kind != ResolutionKind.ASSIGNMENT:
+        return
+    errors = {}
+    if not all_agencies and not responsible:
+        errors["responsible"] = _(
+            "تکلیف بی‌دستگاه مسئول ثبت نمی‌شود: دستگاه مسئول اجرا را برگزینید یا «همه "
+            "دستگاه‌های اجرایی استان» را بزنید."
+        )
+    if not deadline and not deadline_working_days:
+        errors["deadline"] = _(
+            "تکلیف بی‌مهلت ثبت نمی‌شود: مهلت اجرا را به تاریخ یا به روز کاری بدهید."
+        )
+    if errors:
+        raise ValidationError(errors, code="assignment_incomplete")
 
 
 def _validate_directive_fields(
@@ -122,14 +163,28 @@ def resolution_create(
     priority: str = "normal",
     refer_to=None,
     answers=None,
+    strict: bool = False,
 ) -> Resolution:
-    """Add a resolution to a held meeting; it takes the next abjad letter."""
+    """Add a resolution to a held meeting; it takes the next abjad letter.
+
+    ``strict`` (what the resolution form asks for) also applies the entry rules of
+    ``_validate_entry``: no deadline before the meeting, and a «تکلیف» with a responsible
+    agency and a deadline. Seeds and historical records are entered without them."""
     Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(meeting)
     responsible, collaborating = list(responsible), list(collaborating)
     _validate_addressees(
         all_agencies=all_agencies, responsible=responsible, collaborating=collaborating
     )
+    if strict:
+        _validate_entry(
+            meeting=meeting,
+            kind=kind,
+            all_agencies=all_agencies,
+            responsible=responsible,
+            deadline=deadline,
+            deadline_working_days=deadline_working_days,
+        )
     if not text.strip():
         raise ValidationError({"text": _("متن مصوبه را وارد کنید.")}, code="text_required")
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
@@ -190,7 +245,10 @@ def resolution_update(
     refer_to=None,
     answers=None,
     amends: Resolution | None = None,
+    strict: bool = False,
 ) -> Resolution:
+    """Change a resolution until the minutes are approved (``strict`` as in
+    ``resolution_create``)."""
     _require_editable(resolution.meeting)
     if amends is not None and amends.meeting.state != MeetingState.APPROVED:
         raise ValidationError(
@@ -209,6 +267,15 @@ def resolution_update(
     _validate_addressees(
         all_agencies=all_agencies, responsible=responsible, collaborating=collaborating
     )
+    if strict:
+        _validate_entry(
+            meeting=resolution.meeting,
+            kind=kind,
+            all_agencies=all_agencies,
+            responsible=responsible,
+            deadline=deadline,
+            deadline_working_days=deadline_working_days,
+        )
     if not text.strip():
         raise ValidationError({"text": _("متن مصوبه را وارد کنید.")}, code="text_required")
     resolution.text = text.strip()

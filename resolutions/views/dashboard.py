@@ -3,6 +3,8 @@ from ``visible_directives``."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -11,9 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from egov_portal.pdf import pdf_response, render_pdf
+from egov_portal.selectors import slogan_for
 from egov_portal.sorting import Column, Sorting
 from egov_portal.text.jalali import display_short
-from resolutions.documents.exports import XLSX_CONTENT_TYPE, dashboard_workbook
+from resolutions.documents.exports import (
+    XLSX_CONTENT_TYPE,
+    dashboard_workbook,
+    export_file_names,
+)
 from resolutions.forms import DashboardFilterForm
 from resolutions.permissions import visible_directives
 from resolutions.selectors import dashboard as dashboard_selectors
@@ -86,11 +93,7 @@ def _dashboard(request):
         "body_sorting": body_sorting,
         "sortings": [agency_sorting, body_sorting],
         "today": today,
-        "thresholds": {
-            "red": round(dashboard_selectors.RED_ON_TIME_BELOW * 100),
-            "amber": round(dashboard_selectors.AMBER_ON_TIME_BELOW * 100),
-            "days": dashboard_selectors.ACKNOWLEDGE_WITHIN_DAYS,
-        },
+        "definitions": dashboard_selectors.figure_definitions(),
     }
 
 
@@ -113,10 +116,13 @@ def dashboard_xlsx(request):
         directives=dashboard_selectors.directive_rows(context["filtered"]),
         filters_text=_filters_text(context["filters"], context["form"]),
         today=context["today"],
+        definitions=context["definitions"],
     )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    ascii_name, persian_name = export_file_names(context["today"])
     response["Content-Disposition"] = (
-        f'attachment; filename="dashboard-{context["today"].isoformat()}.xlsx"'
+        f'attachment; filename="{ascii_name}.xlsx"; '
+        f"filename*=UTF-8''{quote(persian_name + '.xlsx', safe='')}"
     )
     return response
 
@@ -131,8 +137,10 @@ def dashboard_pdf(request):
             "dashboard": context["dashboard"],
             "filters_text": _filters_text(context["filters"], context["form"]),
             "generated_on": context["today"],
-            "thresholds": context["thresholds"],
+            "slogan": slogan_for(context["today"]),  # the slogan of the day it is made
+            "definitions": context["definitions"],
         },
         request=request,
     )
-    return pdf_response(pdf, filename=f"dashboard-{context['today'].isoformat()}", inline=False)
+    ascii_name, _persian_name = export_file_names(context["today"])
+    return pdf_response(pdf, filename=ascii_name, inline=False)

@@ -8,6 +8,7 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -30,7 +31,7 @@ def minutes_approve(request, pk: int):
     run_action(
         request,
         lambda: minutes_services.minutes_approve(meeting=meeting, user=request.user),
-        _("صورتجلسه تأیید شد و از این پس تغییر نمی‌کند."),
+        _("صورتجلسه تصویب شد و از این پس تغییر نمی‌کند."),
     )
     return redirect("committees:meeting_detail", pk=meeting.pk)
 
@@ -64,7 +65,9 @@ def minutes_pdf(request, pk: int):
 def minutes_print(request, pk: int):
     meeting = _printable_meeting(request, pk)
     with official_document():
-        return render(request, "resolutions/minutes_print.html", minutes_document(meeting))
+        context = minutes_document(meeting)
+        context["pdf_url"] = reverse("resolutions:minutes_pdf", args=[meeting.pk])
+        return render(request, "resolutions/minutes_print.html", context)
 
 
 def _clean_fingerprint(value: str) -> str:
@@ -74,16 +77,16 @@ def _clean_fingerprint(value: str) -> str:
 
 
 def _verification_context(fingerprint: str) -> dict:
+    """The verdict and what the minutes' snapshot says of them (never the live records)."""
     result = minutes_verify(_clean_fingerprint(fingerprint))
-    context = {"result": result, "fingerprint": result.fingerprint[:MAX_FINGERPRINT_INPUT]}
-    if result.found:
-        meeting = result.meeting
-        labels = [
-            r.label
-            for r in meeting.resolutions.order_by("order", "pk").only("order", "label_override")
-        ]
-        context.update(meeting=meeting, meeting_title=meeting.title, labels=labels)
-    return context
+    return {
+        "result": result,
+        # Only the length is said of a fingerprint that matches nothing: never how close it
+        # came to a real one (one wrong character gets the same answer as a made-up value).
+        "length": len(_clean_fingerprint(fingerprint)),
+        "fingerprint": result.fingerprint[:MAX_FINGERPRINT_INPUT],
+        "snapshot": result.snapshot if isinstance(result.snapshot, dict) else {},
+    }
 
 
 @require_safe

@@ -79,6 +79,8 @@ ROWS = {
     "committees:meeting_schedule": ("post", _draft, manage(302)),
     "committees:meeting_postpone": ("post", _scheduled, manage(302)),
     "committees:meeting_cancel": ("post", _scheduled, manage(302)),
+    # A draft never scheduled: the confirmation page (the POST deletes it).
+    "committees:meeting_delete": ("get", _draft, manage(200)),
     "committees:agenda_item_add": ("post", _scheduled, manage(302)),
     "committees:agenda_reorder": ("post", _scheduled, manage(302)),
     "committees:agenda_item_edit": ("get", _item, manage(200)),
@@ -86,6 +88,13 @@ ROWS = {
     # Only invitees answer; the secretariat staff, the administrator and the governor's
     # office hold no seat and are not invited.
     "committees:meeting_rsvp": (
+        "post",
+        _scheduled,
+        {**read(403), **dict.fromkeys(INVITED, 302), "anonymous": 302},
+    ),
+    # Self check-in, like the answer: invitees only (outside the meeting's hours the
+    # service refuses with a message, the redirect).
+    "committees:meeting_check_in": (
         "post",
         _scheduled,
         {**read(403), **dict.fromkeys(INVITED, 302), "anonymous": 302},

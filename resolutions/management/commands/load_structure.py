@@ -1,4 +1,5 @@
-"""Load the Article 6 structure of a province: idempotent, safe to run on every deploy."""
+"""Load the Article 6 structure of a province and the slogans of the years: idempotent, safe
+to run on every deploy."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.db import transaction
 
 from committees.models import Body, BodyKind, LegalBasis
 from committees.services.structure import structure_load
+from egov_portal.services import slogans_load
 from resolutions.services.minutes import founding_meeting_record
 
 
@@ -21,6 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, province: str, capital: str, **options):
         province = province.strip()
         counts = structure_load(province=province, capital=capital.strip())
+        slogans = slogans_load()
+        if slogans:
+            counts["شعار سال"] = slogans
         working_group = Body.objects.get(kind=BodyKind.WORKING_GROUP, jurisdiction=province)
         founding = {
             b.article: b for b in LegalBasis.objects.filter(article__in=["بند الف", "بند ج"])
