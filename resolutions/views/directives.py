@@ -282,40 +282,50 @@ def directive_verify(request, pk: int):
     return _back(directive)
 
 
+def _secretariat_form(request, pk: int, *, form_class, field: str, service, argument, done):
+    """A secretariat step that takes a reason (return, cancel): run ``service`` with the
+    form's ``argument``; refused, the page comes back with the form open and what was typed
+    (``field`` names the form in the page's context)."""
+    directive, access = directive_for_user(request.user, pk, queryset=_detail_queryset())
+    require(access.secretariat)
+    form = form_class(request.POST)
+    if form.is_valid() and run_service(
+        form,
+        lambda: service(
+            directive=directive, user=request.user, **{argument: form.cleaned_data[argument]}
+        ),
+    ):
+        messages.success(request, done)
+        return _back(directive)
+    return _detail_page(request, directive, access, **{field: form})
+
+
 @login_required
 @require_POST
 def directive_return(request, pk: int):
-    directive, access = directive_for_user(request.user, pk, queryset=_detail_queryset())
-    require(access.secretariat)
-    form = ReturnForm(request.POST)
-    if form.is_valid() and run_service(
-        form,
-        lambda: follow.directive_return(
-            directive=directive, user=request.user, comment=form.cleaned_data["comment"]
-        ),
-    ):
-        messages.success(request, _("ابلاغ برای تکمیل به دستگاه برگشت."))
-        return _back(directive)
-    # Refused: the page comes back with the form open and what was typed.
-    return _detail_page(request, directive, access, return_form=form)
+    return _secretariat_form(
+        request,
+        pk,
+        form_class=ReturnForm,
+        field="return_form",
+        service=follow.directive_return,
+        argument="comment",
+        done=_("ابلاغ برای تکمیل به دستگاه برگشت."),
+    )
 
 
 @login_required
 @require_POST
 def directive_cancel(request, pk: int):
-    directive, access = directive_for_user(request.user, pk, queryset=_detail_queryset())
-    require(access.secretariat)
-    form = CancelForm(request.POST)
-    if form.is_valid() and run_service(
-        form,
-        lambda: follow.directive_cancel(
-            directive=directive, user=request.user, reason=form.cleaned_data["reason"]
-        ),
-    ):
-        messages.success(request, _("ابلاغ لغو شد."))
-        return _back(directive)
-    # Refused: the page comes back with the form open and what was typed.
-    return _detail_page(request, directive, access, cancel_form=form)
+    return _secretariat_form(
+        request,
+        pk,
+        form_class=CancelForm,
+        field="cancel_form",
+        service=follow.directive_cancel,
+        argument="reason",
+        done=_("ابلاغ لغو شد."),
+    )
 
 
 @login_required
