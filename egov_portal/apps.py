@@ -20,6 +20,10 @@ class PortalConfig(AppConfig):
         connection_created.connect(register_sqlite_collation, dispatch_uid="persian_collation")
         # Users joining or leaving a group (the governor's office is one) are in the trail.
         trail.track_group_membership()
+        # Any write to what the public pages show makes their cached copies stale.
+        from egov_portal import page_cache
+
+        page_cache.connect_signals()
 
         # Django's check (files.E001, so migrate too) wants FILE_UPLOAD_TEMP_DIR to exist: it
         # is made at start-up, and again by the upload handler if removed since. Should that

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from egov_portal.page_cache import public_page
 from egov_portal.sorting import Column, Sorting, choice_rank
 from egov_portal.text.collation import persian_order
 from members import selectors
@@ -29,6 +30,7 @@ def agency_sorting(request) -> Sorting:
 
 
 @require_safe
+@public_page
 def agency_list(request):
     query = request.GET.get("q", "")[:100]
     sorting = agency_sorting(request)

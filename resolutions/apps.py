@@ -19,6 +19,9 @@ class ResolutionsConfig(AppConfig):
         # Registers the directives' panel of the user's desk (/me/).
         from resolutions.selectors import desk  # noqa: F401
 
+        # Registers the "dashboard_export" job kind (the dashboard's Excel and PDF files).
+        from resolutions.views import dashboard  # noqa: F401
+
         if redis_url():
             from resolutions.api import tasks  # noqa: F401
 

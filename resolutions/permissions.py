@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet, Value
 from django.http import Http404
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
+from committees.models import Body
 from committees.permissions import reads_every_body, secretariat_body_ids
 from committees.selectors.structure import chaired_body_ids
+from egov_portal.memo import per_user
+from egov_portal.page_cache import kept
 from members.models import Agency
 from resolutions.models import Directive
 
@@ -45,6 +50,48 @@ def managed_agency_ids(user) -> QuerySet:
     ).values("pk")
 
 
+def directive_scope(user) -> tuple[list[int], list[int]]:
+    """The agencies whose directives ``user`` manages, and the bodies whose directives he
+    follows (secretariat) or reads (chair), as two lists of ids.
+
+    Resolved to plain ids once per request and kept per user between requests (until a
+    right, a seat or a group changes: egov_portal.page_cache.kept), so that every list of
+    directives filters with ``agency_id IN (…) OR body_id IN (…)``, which PostgreSQL
+    answers from the two indexes however many years of directives there are, instead of
+    the permission subqueries it would run against every row.
+    """
+
+    def compute():
+        # One query for both rights: the agencies he manages (0) and the bodies whose
+        # secretariat he is on (1).
+        managed = (
+            Agency.objects.filter(pk__in=managed_agency_ids(user))
+            .order_by()
+            .annotate(right=Value(0))
+            .values_list("pk", "right")
+        )
+        secretariat = (
+            Body.objects.filter(pk__in=secretariat_body_ids(user))
+            .order_by()
+            .annotate(right=Value(1))
+            .values_list("pk", "right")
+        )
+        rows = list(managed.union(secretariat, all=True))
+        agencies = sorted(pk for pk, kind in rows if kind == 0)
+        bodies = sorted({pk for pk, kind in rows if kind == 1} | set(chaired_body_ids(user)))
+        return agencies, bodies
+
+    return per_user(
+        user,
+        "directive_scope",
+        lambda: kept(
+            ("directive-scope", user.pk, timezone.localdate().isoformat()),
+            compute,
+            seconds=settings.USER_SCOPE_CACHE_SECONDS,
+        ),
+    )
+
+
 def visible_directives(user) -> QuerySet[Directive]:
     """The directives ``user`` may read (use it for every list and export)."""
     qs = Directive.objects.all()
@@ -52,11 +99,10 @@ def visible_directives(user) -> QuerySet[Directive]:
         return qs.none()
     if reads_everything(user):
         return qs
-    return qs.filter(
-        Q(agency_id__in=managed_agency_ids(user))
-        | Q(body_id__in=secretariat_body_ids(user))
-        | Q(body_id__in=chaired_body_ids(user))
-    )
+    agencies, bodies = directive_scope(user)
+    if not agencies and not bodies:
+        return qs.none()
+    return qs.filter(Q(agency_id__in=agencies) | Q(body_id__in=bodies))
 
 
 def directive_access(user, directive: Directive) -> DirectiveAccess:

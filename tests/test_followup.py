@@ -339,7 +339,7 @@ def test_overdue_list_query_budget(working_group, persona_client, many, django_a
         _overdue(working_group, days=index + 8, agency=agency)
     reminders_send()
     client = persona_client("secretary")
-    _overdue_page_queries(client, working_group, django_assert_num_queries, 24)
+    _overdue_page_queries(client, working_group, django_assert_num_queries, 25)
 
 
 def test_command_help_is_persian():

@@ -127,8 +127,9 @@ def test_settings_cache_is_on_redis_when_redis_url_is_set(monkeypatch):
     cache = settings["CACHES"]["default"]
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == "redis://cache.example:6379/0"
-    # Sessions are in the database every instance shares, not in one process's memory.
-    assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    # Sessions are in the database every instance shares, with a copy in that shared cache
+    # (never in one process's memory).
+    assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_settings_cache_may_have_a_redis_database_of_its_own(monkeypatch):
@@ -143,6 +144,8 @@ def test_settings_cache_is_local_memory_without_redis(monkeypatch):
     settings = _settings_with(monkeypatch)
     backend = settings["CACHES"]["default"]["BACKEND"]
     assert backend == "django.core.cache.backends.locmem.LocMemCache"
+    # A per-process cache never holds sessions: another process would not find them.
+    assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
 def test_settings_for_pgbouncer_transaction_pooling(monkeypatch):

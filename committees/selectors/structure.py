@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from committees.permissions import reads_every_body
 from committees.selectors.meetings import user_meetings
 from egov_portal.memo import per_user
 from egov_portal.notifications.services import unread_for
+from egov_portal.page_cache import kept
 from egov_portal.text.i18n import digits
 from members.models import Agency, Person, PositionHolding, Sector
 from members.selectors import holdings_on, person_current_holdings, person_for_user
@@ -418,7 +420,15 @@ def user_home(*, user, on_date: datetime.date) -> dict:
 def chaired_body_ids(user) -> list[int]:
     """Bodies whose chair seat the user holds today, or whose chair right he was given
     (computed once per request)."""
-    return per_user(user, "chaired_body_ids", lambda: _chaired_body_ids(user))
+    return per_user(
+        user,
+        "chaired_body_ids",
+        lambda: kept(
+            ("chaired-body-ids", user.pk, timezone.localdate().isoformat()),
+            lambda: _chaired_body_ids(user),
+            seconds=settings.USER_SCOPE_CACHE_SECONDS,
+        ),
+    )
 
 
 def _chaired_body_ids(user) -> list[int]:

@@ -11,6 +11,7 @@ from committees.desk import panels_for
 from committees.orgchart import org_chart
 from committees.permissions import body_access
 from committees.selectors import structure as structure_selectors
+from egov_portal.page_cache import public_page
 from egov_portal.pdf import pdf_response, render_pdf
 from egov_portal.selectors import slogan_for
 from egov_portal.services import page_view_record
@@ -27,6 +28,7 @@ def _structure_context() -> dict:
 
 
 @require_safe
+@public_page(on_every_view=lambda: page_view_record(key=STRUCTURE_PAGE_KEY))
 def structure(request):
     context = _structure_context()
     context["views"] = page_view_record(key=STRUCTURE_PAGE_KEY)
@@ -42,6 +44,7 @@ def structure_print(request):
 
 
 @require_safe
+@public_page
 def body_detail(request, pk: int):
     body = get_object_or_404(
         structure_selectors.visible_bodies(request.user).select_related(
@@ -59,6 +62,7 @@ def body_detail(request, pk: int):
 
 
 @require_safe
+@public_page
 def agency_detail(request, pk: int):
     agency = get_object_or_404(Agency.objects.select_related("parent"), pk=pk)
     today = timezone.localdate()

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connections, transaction
+from django.db import OperationalError, close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,10 +153,27 @@ def _progress_reporter(job) -> ProgressReporter:
     return report
 
 
+def _claim(job_id: str, *, attempts: int = 40) -> int:
+    """Mark the job running if it is still queued (1) or not (0). SQLite (``make run``, the
+    test database in memory) refuses a write at once while the web thread polling the
+    job's status holds a read lock on the table: wait a moment and try again, rather than
+    fail a job that nothing is wrong with."""
+    for attempt in range(attempts):
+        try:
+            return Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+                state=JobState.RUNNING
+            )
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+    return 0
+
+
 def run_job(job_id: str) -> None:
     """Run the job ``job_id`` (the Celery task and the threads call this). A job that is
     not queued any more (already run, or picked twice) is left alone."""
-    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(state=JobState.RUNNING)
+    claimed = _claim(job_id)
     if not claimed:
         logger.warning("Job %s is not queued (missing or already run); skipped", job_id)
         return

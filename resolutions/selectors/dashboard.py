@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Body
+from egov_portal.page_cache import kept
 from egov_portal.text.collation import persian_order
 from egov_portal.text.i18n import digits
 from egov_portal.text.persian import persian_sort_key
@@ -243,6 +245,30 @@ class Dashboard:
     @property
     def chart(self) -> AgencyChart:
         return agency_chart(self.agencies)
+
+
+def dashboard_figures_kept(
+    directives: QuerySet[Directive], *, scope: str, filters, today: datetime.date
+) -> Dashboard:
+    """:func:`dashboard_figures`, kept in Django's cache until anything they count is
+    written (egov_portal.page_cache.versioned_key) or the day changes. ``scope`` names
+    whose directives these are («all» for those who read everything, else the user), so
+    no one is given figures counted over directives he may not see."""
+    parts = (
+        "dashboard",
+        scope,
+        getattr(filters.body, "pk", ""),
+        getattr(filters.agency, "pk", ""),
+        filters.status,
+        filters.date_from,
+        filters.date_to,
+        today.isoformat(),
+    )
+    return kept(
+        parts,
+        lambda: dashboard_figures(directives, today=today),
+        seconds=settings.DASHBOARD_CACHE_SECONDS,
+    )
 
 
 def dashboard_figures(

@@ -3,26 +3,33 @@ from ``visible_directives``."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
+from egov_portal.jobs import runner as jobs
+from egov_portal.jobs.runner import job_submit
 from egov_portal.pdf import pdf_response, render_pdf
 from egov_portal.selectors import slogan_for
 from egov_portal.sorting import Column, Sorting
 from egov_portal.text.jalali import display_short
+from egov_portal.uploads import safe_download_name
 from resolutions.documents.exports import (
     XLSX_CONTENT_TYPE,
     dashboard_workbook,
     export_file_names,
 )
 from resolutions.forms import DashboardFilterForm
-from resolutions.permissions import visible_directives
+from resolutions.permissions import reads_everything, visible_directives
 from resolutions.selectors import dashboard as dashboard_selectors
 
 
@@ -79,7 +86,12 @@ def _dashboard(request):
     form = DashboardFilterForm(request.GET or None, directives=directives)
     filters = form.filters()
     filtered = dashboard_selectors.filter_directives(directives, filters, today=today)
-    dashboard = dashboard_selectors.dashboard_figures(filtered, today=today)
+    dashboard = dashboard_selectors.dashboard_figures_kept(
+        filtered,
+        scope="all" if reads_everything(request.user) else f"user-{request.user.pk}",
+        filters=filters,
+        today=today,
+    )
     agency_sorting, body_sorting = figure_sortings(request)
     # The exports list the rows in the order the page shows them.
     dashboard.agencies = agency_sorting.sort_list(dashboard.agencies)
@@ -107,9 +119,9 @@ def dashboard(request):
     return render(request, "resolutions/dashboard/dashboard.html", context)
 
 
-@login_required
-@require_safe
-def dashboard_xlsx(request):
+def _xlsx(request) -> tuple[bytes, str, str]:
+    """The workbook of the dashboard ``request`` asks for, with its ASCII and Persian
+    file names (without extension)."""
     context = _dashboard(request)
     content = dashboard_workbook(
         dashboard=context["dashboard"],
@@ -118,18 +130,10 @@ def dashboard_xlsx(request):
         today=context["today"],
         definitions=context["definitions"],
     )
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    ascii_name, persian_name = export_file_names(context["today"])
-    response["Content-Disposition"] = (
-        f'attachment; filename="{ascii_name}.xlsx"; '
-        f"filename*=UTF-8''{quote(persian_name + '.xlsx', safe='')}"
-    )
-    return response
+    return (content, *export_file_names(context["today"]))
 
 
-@login_required
-@require_safe
-def dashboard_pdf(request):
+def _pdf(request) -> tuple[bytes, str, str]:
     context = _dashboard(request)
     pdf = render_pdf(
         "resolutions/dashboard/pdf.html",
@@ -140,7 +144,71 @@ def dashboard_pdf(request):
             "slogan": slogan_for(context["today"]),  # the slogan of the day it is made
             "definitions": context["definitions"],
         },
-        request=request,
+        request=request if isinstance(request, HttpRequest) else None,
     )
-    ascii_name, _persian_name = export_file_names(context["today"])
+    return (pdf, *export_file_names(context["today"]))
+
+
+EXPORTS = {"xlsx": _xlsx, "pdf": _pdf}
+
+
+@login_required
+@require_safe
+def dashboard_xlsx(request):
+    content, ascii_name, persian_name = _xlsx(request)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{ascii_name}.xlsx"; '
+        f"filename*=UTF-8''{quote(persian_name + '.xlsx', safe='')}"
+    )
+    return response
+
+
+@login_required
+@require_safe
+def dashboard_pdf(request):
+    pdf, ascii_name, _persian_name = _pdf(request)
     return pdf_response(pdf, filename=ascii_name, inline=False)
+
+
+@login_required
+@require_POST
+def dashboard_export(request):
+    """The page's export buttons: the file is made in the background (a province's ten
+    years take longer than a proxy waits for a response) with the page's filters and
+    sorting, for this user's own directives; the job's page offers it for download."""
+    kind = request.POST.get("format", "")
+    if kind not in EXPORTS:
+        messages.error(request, _("قالب خروجی شناخته نیست."))
+        return redirect("resolutions:dashboard")
+    query = request.POST.get("query", "")[:2000]
+    job = job_submit(
+        kind=DASHBOARD_EXPORT, params={"format": kind, "query": query}, user=request.user
+    )
+    return redirect("resolutions:job_detail", pk=job.pk)
+
+
+DASHBOARD_EXPORT = "dashboard_export"
+
+
+def _export_download_name(job) -> str:
+    kind = job.params.get("format", "")
+    _ascii, persian = export_file_names(timezone.localdate(job.created_at))
+    return safe_download_name(persian, kind) if kind in EXPORTS else ""
+
+
+@jobs.register(
+    DASHBOARD_EXPORT,
+    title=gettext_lazy("تهیه خروجی داشبورد پیگیری مصوبات"),
+    download_name=_export_download_name,
+    breadcrumbs=lambda job: [(_("داشبورد پیگیری مصوبات"), reverse("resolutions:dashboard"))],
+)
+def dashboard_export_job(job, report_progress) -> None:
+    """The export as its user asked for it: his directives (``visible_directives`` of the
+    job's creator), the filters and sorting of the page he was on."""
+    kind = job.params["format"]
+    asking = SimpleNamespace(GET=QueryDict(job.params.get("query", "")), user=job.created_by)
+    report_progress(0, 1)
+    content, ascii_name, _persian_name = EXPORTS[kind](asking)
+    jobs.job_save_result(job, f"{ascii_name}.{kind}", content)
+    report_progress(1, 1)

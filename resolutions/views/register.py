@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from egov_portal.page_cache import public_page
 from egov_portal.sorting import Column, Sorting
 from resolutions.forms import RegisterFilterForm
 from resolutions.models import DirectiveState
@@ -66,6 +67,7 @@ def register(request):
 
 
 @require_safe
+@public_page
 def public_resolutions(request):
     rows = register_selectors.resolution_page_rows(register_selectors.public_resolutions())
     page = Paginator(rows, PUBLIC_PER_PAGE).get_page(request.GET.get("page"))
