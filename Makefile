@@ -41,13 +41,18 @@ install: venv $(VENV)/.runtime
 install-dev: venv $(VENV)/.dev
 
 # --- running -----------------------------------------------------------------
+# Documents are signed with the demo certificate (made once, kept under var/) unless
+# SIGNING_P12 names another (README, "Signed documents").
+DEMO_P12 := $(CURDIR)/var/signing/demo-signing.p12
+RUN_SIGNING = SIGNING_P12="$${SIGNING_P12:-$(DEMO_P12)}"
 run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py collectstatic --no-input -v0
 	DEBUG=1 $(PY) manage.py load_structure
-	DEBUG=1 EMAIL_URL=locmem:// PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py make_demo_certificate --path "$(DEMO_P12)"
+	DEBUG=1 $(RUN_SIGNING) EMAIL_URL=locmem:// PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py seed_demo
 	@echo "Serving the portal on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=1 PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(RUN_SIGNING) PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production stack on this machine: DEBUG=0, collected (hashed, compressed) static files,
 # migrations, the structure, and gunicorn (deploy/gunicorn.conf.py) on http://$(HOST):$(PORT)/.
@@ -88,10 +93,12 @@ test: install-dev lint
 	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
-# Refresh the README's screenshots (docs/screenshots/) from the browser tests.
+# Refresh the README's screenshots (docs/screenshots/) from the browser tests, and the
+# pictures of the printed minutes and letter (tests/document_pictures.py).
 screenshots: install-dev
 	DJANGO_SETTINGS_MODULE=egov_portal.test_settings $(BIN)/pytest -q -p no:cacheprovider \
-	  tests/test_browser.py tests/test_browser_meetings.py tests/test_browser_directives.py
+	  tests/test_browser.py tests/test_browser_meetings.py tests/test_browser_directives.py \
+	  tests/test_document_pictures.py
 	$(PY) -m tests.browser_helpers
 
 # The portal as production runs it (PostgreSQL, DEBUG=0, gunicorn, Redis) at 1 and 10 years

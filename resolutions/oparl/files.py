@@ -1,15 +1,13 @@
 """Approved minutes as OParl files: their PDF, its size and its SHA-512.
 
-The PDF is the one the minutes page serves (``resolutions:minutes_pdf``): approved minutes
-print from the snapshot frozen at approval, and WeasyPrint writes the same bytes for the same
-HTML, so every rendering of them is byte for byte the same. Rendering takes about a second,
-too long to repeat for each file of a list, so the size and checksum are kept in Django's
-cache, under the SHA-256 of the HTML the PDF is made from: whatever changes the bytes (the
-minutes, the template, a stylesheet's hashed name, WeasyPrint) changes the key, and a stale
-checksum is never served. Making the HTML costs milliseconds and no query beyond the
-minutes' own row. ``manage.py oparl_checksums`` fills the cache ahead of the harvesters
-(after a deploy, and from cron for minutes approved since); with Redis as the cache every
-process shares it.
+The PDF is the one the minutes page serves (``resolutions:minutes_pdf``): the minutes'
+archived file, rendered and signed once at approval and kept (resolutions.documents.archive;
+minutes approved before files were kept get theirs at the first request). Reading a file for
+each of a list is still too much, so the size and checksum are kept in Django's cache under
+the file's SHA-256 (``Minutes.archive_sha256``), which never changes. ``manage.py
+oparl_checksums`` fills the cache ahead of the harvesters (after a deploy, and from cron for
+minutes approved since), archiving minutes that have no file yet; with Redis as the cache
+every process shares it.
 """
 
 from __future__ import annotations
@@ -17,15 +15,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.metadata import version
 
 from django.core.cache import cache
-from django.template.loader import render_to_string
 
-from committees.models import Meeting
+from committees.models import Meeting, MeetingState
 from egov_portal.pdf import render_pdf
 from egov_portal.text.i18n import official_document
-from resolutions.documents.minutes import minutes_document, minutes_document_context
+from resolutions.documents.minutes import (
+    minutes_document,
+    minutes_document_context,
+    minutes_emblem,
+)
+from resolutions.services.archive import minutes_archive_read
 
 MINUTES_TEMPLATE = "resolutions/pdf/minutes.html"
 #: Approved minutes never change; a key that stops being asked for simply ages out.
@@ -39,52 +40,55 @@ class PdfFacts:
 
 
 def _context(meeting: Meeting) -> dict:
-    """``minutes_document(meeting)`` without its query when the minutes came with the
-    meeting (``select_related("minutes")``): approved minutes print their snapshot."""
+    """``minutes_document(meeting)`` without its minutes query when the minutes came with
+    the meeting (``select_related("minutes")``): approved minutes print their snapshot."""
     minutes = meeting.minutes
     with official_document():
         if minutes.snapshot:
-            return minutes_document_context(minutes.snapshot, fingerprint=minutes.fingerprint)
+            return minutes_document_context(
+                minutes.snapshot,
+                fingerprint=minutes.fingerprint,
+                emblem=minutes_emblem(minutes.snapshot),
+            )
         return minutes_document(meeting)
 
 
-def _html(context: dict) -> str:
-    with official_document():
-        return render_to_string(MINUTES_TEMPLATE, {**context, "pdf": True})
-
-
 def minutes_pdf_bytes(meeting: Meeting) -> bytes:
-    """The minutes' PDF, as ``resolutions:minutes_pdf`` serves it."""
+    """The minutes' PDF, as ``resolutions:minutes_pdf`` serves it: approved minutes' archived
+    file (kept now if they have none yet); anything else rendered."""
+    if meeting.state == MeetingState.APPROVED:
+        return minutes_archive_read(meeting.minutes)
     with official_document():
         return render_pdf(MINUTES_TEMPLATE, _context(meeting))
 
 
-def _facts_key(context: dict) -> str:
-    digest = hashlib.sha256(_html(context).encode("utf-8")).hexdigest()
-    return f"oparl:minutes-pdf:{version('weasyprint')}:{digest}"
+def _facts_key(minutes) -> str:
+    return f"oparl:minutes-pdf:{minutes.archive_sha256}"
 
 
 def minutes_pdf_facts(meeting: Meeting) -> PdfFacts:
-    """The size and SHA-512 of the minutes' PDF, rendered once per distinct HTML."""
-    context = _context(meeting)
-    key = _facts_key(context)
-    facts = cache.get(key)
-    if facts is None:
-        with official_document():
-            pdf = render_pdf(MINUTES_TEMPLATE, context)
-        facts = PdfFacts(size=len(pdf), sha512=hashlib.sha512(pdf).hexdigest())
-        cache.set(key, facts, CHECKSUM_TIMEOUT)
+    """The size and SHA-512 of the minutes' PDF, read once per archived file."""
+    minutes = meeting.minutes
+    if minutes.archive_sha256:
+        facts = cache.get(_facts_key(minutes))
+        if facts is not None:
+            return facts
+    pdf = minutes_pdf_bytes(meeting)
+    facts = PdfFacts(size=len(pdf), sha512=hashlib.sha512(pdf).hexdigest())
+    if minutes.archive_sha256:
+        cache.set(_facts_key(minutes), facts, CHECKSUM_TIMEOUT)
     return facts
 
 
 def minutes_pdf_facts_prepare(meetings: Iterable[Meeting]) -> tuple[int, int]:
     """Work out the facts of every meeting's minutes not in the cache yet, so that no
-    harvester waits for a PDF to be rendered (``manage.py oparl_checksums``). Returns how
-    many minutes there were and how many were rendered now."""
+    harvester waits for a PDF to be read or rendered (``manage.py oparl_checksums``).
+    Returns how many minutes there were and how many were worked out now."""
     total = rendered = 0
     for meeting in meetings:
         total += 1
-        if cache.get(_facts_key(_context(meeting))) is None:
+        minutes = meeting.minutes
+        if not minutes.archive_sha256 or cache.get(_facts_key(minutes)) is None:
             minutes_pdf_facts(meeting)
             rendered += 1
     return total, rendered

@@ -34,6 +34,8 @@ READERS = {**every(200), "anonymous": 404, "outsider": 404}
 ROWS = {
     "resolutions:minutes_pdf": ("get", _meeting_pk, READERS),
     "resolutions:minutes_print": ("get", _meeting_pk, READERS),
+    # Its POST (a PDF to check) is public too: tests/test_signed_documents.py,
+    # test_every_persona_may_verify_an_upload.
     "resolutions:verify": ("get", dict, ALL_200),
     "resolutions:verify_fingerprint": ("get", _fingerprint, ALL_200),
 }
