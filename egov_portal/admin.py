@@ -10,6 +10,7 @@ from egov_portal.models import (
     Notification,
     NotificationPreference,
     PageCounter,
+    Province,
     Slogan,
 )
 
@@ -26,6 +27,16 @@ class JalaliAdminMixin:
 class SloganAdmin(admin.ModelAdmin):
     list_display = ("year", "text", "updated_at")
     search_fields = ("text",)
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ("name", "authority", "has_emblem", "updated_at")
+    search_fields = ("name", "authority")
+
+    @admin.display(boolean=True, description=_("نشان دارد"))
+    def has_emblem(self, obj) -> bool:
+        return bool(obj.emblem)
 
 
 @admin.register(PageCounter)

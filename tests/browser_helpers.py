@@ -33,7 +33,8 @@ def screenshot(page, name: str, width: int) -> None:
     page.set_viewport_size(before)
 
 
-#: The screenshots the README shows, as the browser tests name them.
+#: The screenshots the README shows, as the browser tests (and tests/test_document_pictures.py)
+#: name them.
 README_SCREENSHOTS = (
     "structure-1280",
     "meeting-1280",
@@ -41,6 +42,9 @@ README_SCREENSHOTS = (
     "inbox-375",
     "dashboard-1280",
     "agencies-en-1280",
+    # The printed documents' first pages (tests/document_pictures.py).
+    "minutes-page-1",
+    "letter-page-1",
 )
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 

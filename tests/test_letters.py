@@ -11,15 +11,18 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from pathlib import Path
 
 import jdatetime
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
+from PIL import Image
 from pypdf import PdfReader
 
-from committees.models import SeatRole
-from egov_portal.models import Job, JobState, Slogan
+from committees.models import SeatRole, body_full_title
+from egov_portal.models import Job, JobState, Province, Slogan
 from egov_portal.text.persian import normalize_for_search, to_persian_digits
 from members.models import Agency
 from resolutions.documents import letters
@@ -135,7 +138,8 @@ def test_letter_signature_falls_back_to_the_role_when_the_seat_was_vacant(workin
 
 def test_letter_context_has_a_fixed_query_count(working_group, django_assert_num_queries):
     directive = _education_directive(working_group)
-    with django_assert_num_queries(3):  # the secretary seat, its holder, the slogan
+    # The secretary seat, its holder, the slogan, the province's letterhead.
+    with django_assert_num_queries(4):
         letters.letter_context(directive)
 
 
@@ -144,8 +148,9 @@ def test_meeting_letter_contexts_have_a_fixed_query_count(
     working_group, django_assert_num_queries, many
 ):
     meeting = _meeting(working_group, many=many)
-    # The directives, their resolutions' agencies, the slogans, the secretary seat, its holder.
-    with django_assert_num_queries(5):
+    # The directives, their resolutions' agencies, the slogans, the secretary seat, its
+    # holder, the province's letterhead (once for all the letters).
+    with django_assert_num_queries(6):
         contexts = letters.letter_contexts(letters.meeting_directives(meeting))
     assert len(contexts) == Directive.objects.filter(resolution__meeting=meeting).count()
     assert (len(contexts) > 10) is many
@@ -299,11 +304,12 @@ def test_failed_letters_job_shows_its_persian_message(
     assert status["error"] in page
 
 
-def test_body_title_adds_the_province_only_after_the_word_province(working_group):
-    assert letters.body_title(working_group) == "کارگروه توسعه دولت الکترونیک استان گیلان"
+def test_full_title_adds_the_province_only_after_the_word_province(working_group):
+    assert working_group.full_title == "کارگروه توسعه دولت الکترونیک استان گیلان"
+    assert body_full_title("کمیته راهبری", "گیلان") == "کمیته راهبری"
     working_group.name = "شورای عالی فضای مجازی"
     working_group.jurisdiction = ""
-    assert letters.body_title(working_group) == "شورای عالی فضای مجازی"
+    assert working_group.full_title == "شورای عالی فضای مجازی"
 
 
 def test_letter_date_is_the_issue_date_in_jalali(working_group):
@@ -414,3 +420,80 @@ def test_letter_prints_the_slogan_of_the_year_it_was_issued(working_group):
     assert not any(
         normalize_for_search(t) in text for t in Slogan.objects.values_list("text", flat=True)
     )
+
+
+# --- the letterhead, shared with the minutes -------------------------------------------------
+
+LETTERHEAD_INCLUDE = '{% include "egov_portal/documents/letterhead.html" %}'
+
+
+def _no_repeated_province(text: str) -> bool:
+    """No «استان استان» (the body's name ending in «استان» and then «استان گیلان»)."""
+    return re.search(r"استان\s+استان", text) is None
+
+
+def test_letter_carries_the_minutes_letterhead(working_group):
+    """Country, governorate (from the province's data), the body's full title once, and the
+    secretariat under it, read back from the letter's PDF."""
+    directive = _education_directive(working_group)
+    text = _pdf_text(letters.letter_pdf(directive))[0]
+    for line in (
+        "جمهوری اسلامی ایران",
+        "استانداری گیلان",
+        "کارگروه توسعه دولت الکترونیک استان گیلان",
+        "دبیرخانه",
+    ):
+        assert normalize_for_search(line) in text, line
+    assert _no_repeated_province(text)
+
+
+def test_letter_letterhead_is_the_minutes_one(working_group):
+    """One template draws the authority column of the minutes and of the letters."""
+    root = Path(__file__).resolve().parent.parent / "resolutions" / "templates" / "resolutions"
+    for name in ("includes/minutes_document.html", "letters/letter_body.html"):
+        assert LETTERHEAD_INCLUDE in (root / name).read_text(encoding="utf-8"), name
+
+
+def test_letter_governorate_comes_from_the_provinces_data(working_group):
+    Province.objects.filter(name="گیلان").update(authority="استانداری استان سبز")
+    html = letters.letter_html(letters.letter_context(_education_directive(working_group)))
+    assert '<div class="authority">استانداری استان سبز</div>' in html
+
+
+def test_letter_emblem_is_a_placeholder_until_an_administrator_sets_one(working_group):
+    directive = _education_directive(working_group)
+    html = letters.letter_html(letters.letter_context(directive))
+    assert 'class="emblem emblem-placeholder"' in html and 'class="emblem" src=' not in html
+    image = io.BytesIO()
+    Image.new("RGB", (64, 64), (11, 93, 75)).save(image, format="PNG")
+    Province.objects.get(name="گیلان").emblem.save("emblem.png", ContentFile(image.getvalue()))
+    html = letters.letter_html(letters.letter_context(directive))
+    assert 'class="emblem" src="data:image/png;base64,' in html
+    assert "emblem-placeholder" not in html
+    pdf = PdfReader(io.BytesIO(letters.letter_pdf(directive)))
+    assert [image.image.size for image in pdf.pages[0].images] == [(64, 64)]
+
+
+def test_batch_letters_each_carry_the_letterhead_with_one_stylesheet(working_group):
+    """The meeting's file: every letter has the letterhead, the letter's stylesheet (which
+    imports the letterhead's) still found by the batch so it is parsed once."""
+    meeting = _meeting_with_three_directives(working_group)
+    contexts = letters.letter_contexts(letters.meeting_directives(meeting))
+    for context in contexts:
+        link = letters._LETTER_CSS_LINK.search(letters.letter_html(context))
+        assert link is not None and link[1].endswith("css/letters.css")
+    pages = _pdf_text(letters.letters_pdf(contexts))
+    assert len(pages) == 3
+    for page in pages:
+        assert normalize_for_search("جمهوری اسلامی ایران") in page
+        assert normalize_for_search("استانداری گیلان") in page
+        assert _no_repeated_province(page)
+
+
+def test_dashboard_pdf_does_not_repeat_the_province(working_group, persona_client):
+    _meeting_with_three_directives(working_group)
+    response = persona_client("secretary").get(reverse("resolutions:dashboard_pdf"))
+    assert response.status_code == 200
+    text = " ".join(_pdf_text(response.content))
+    assert normalize_for_search("کارگروه توسعه دولت الکترونیک") in text
+    assert _no_repeated_province(text)

@@ -25,6 +25,7 @@ import json
 import jdatetime
 import pypdf
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.template import Context, engines
@@ -33,13 +34,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from committees.models import AttendanceStatus, Body, Meeting, Minutes, Seat
+from committees.models import AttendanceStatus, Body, BodyKind, Meeting, Minutes, Seat
 from committees.services.meetings import (
     agenda_item_add,
     attendance_record,
     minutes_send_for_review,
     minutes_update,
 )
+from committees.services.papers import paper_add
 from egov_portal.models import Slogan
 from egov_portal.text.i18n import official_document
 from egov_portal.text.persian import normalize_for_search
@@ -50,6 +52,7 @@ from resolutions.selectors.minutes import minutes_verify
 from resolutions.services.minutes import minutes_approve
 from resolutions.services.resolutions import resolution_create
 from tests.meeting_helpers import held_meeting, scheduled_meeting, user
+from tests.test_uploads import pdf_bytes
 
 GENUINE = "این صورتجلسه معتبر است"
 TAMPERED = "اثر انگشت با سوابق درگاه نمی‌خواند؛ این نسخه معتبر نیست"
@@ -68,7 +71,8 @@ TEMPLATES = (
 def _approved(body) -> Meeting:
     """Approved minutes with every kind of printed field filled in: an end time, a preamble,
     a presenter and a discussion, each kind of attendance, a guest from an agency,
-    resolutions addressed to agencies, to all of them and amending an earlier one."""
+    resolutions addressed to agencies, to all of them, amending an earlier one, and
+    referring a matter to a lower body within ten working days, and an agenda paper."""
     earlier = held_meeting(body)
     minutes_send_for_review(meeting=earlier, deadline=timezone.now() + datetime.timedelta(days=2))
     amended = resolution_create(meeting=earlier, text="راه‌اندازی میز خدمت", kind="assignment")
@@ -111,6 +115,16 @@ def _approved(body) -> Meeting:
     )
     resolution_create(meeting=meeting, text="گزارش فصلی", kind="assignment", all_agencies=True)
     resolution_create(meeting=meeting, text="اصلاح مهلت", kind="assignment", amends=amended)
+    resolution_create(
+        meeting=meeting,
+        text="بررسی فنی درگاه یکپارچه",
+        kind="referral",
+        refer_to=Body.objects.get(kind=BodyKind.STEERING_COMMITTEE, jurisdiction="گیلان"),
+        deadline_working_days=10,
+    )
+    paper_add(
+        item=items[1], uploaded_file=SimpleUploadedFile("گزارش امنیت.pdf", pdf_bytes()), user=None
+    )
     minutes_send_for_review(meeting=meeting, deadline=timezone.now() + datetime.timedelta(days=2))
     return minutes_approve(meeting=meeting, user=user("chair"))
 

@@ -24,8 +24,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import AttendanceStatus, Invitation, Meeting, MeetingState, Minutes, SeatRole
-from egov_portal.selectors import jalali_year, slogan_for
+from committees.models import (
+    AttendanceStatus,
+    Invitation,
+    Meeting,
+    MeetingState,
+    Minutes,
+    SeatRole,
+    body_full_title,
+)
+from committees.workdays import add_working_days
+from egov_portal.selectors import emblem_data_uri, jalali_year, province_authority, slogan_for
 from egov_portal.text.i18n import official_document
 from egov_portal.text.jalali import format_jalali_datetime, format_jalali_long, format_jalali_short
 from egov_portal.text.persian import ordinal_fa, to_persian_digits
@@ -37,9 +46,13 @@ DRAFT_STATES = frozenset({MeetingState.HELD, MeetingState.IN_REVIEW})
 PRINTABLE_STATES = DRAFT_STATES | {MeetingState.APPROVED}
 
 #: The shape of the snapshot; a later shape gets a new number and keeps reading this one.
-SNAPSHOT_VERSION = 1
+#: 2 added the letterhead, the secretary, the papers, each resolution's deadline rule and
+#: the body it refers to (absent from a version 1 snapshot, which prints as it did).
+SNAPSHOT_VERSION = 2
 #: Who counts as present, and so signs: a listed status of the snapshot's attendance.
 SIGNING = (AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE)
+#: The seats whose holder signs the minutes as their secretary (دبیر).
+SECRETARY_ROLES = (SeatRole.SECRETARY, SeatRole.VICE_CHAIR_SECRETARY)
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,12 @@ class GuestRow:
 
 
 @dataclass(frozen=True)
+class PaperRow:
+    name: str
+    agenda: str
+
+
+@dataclass(frozen=True)
 class AgendaRow:
     title: str
     presenter: str
@@ -73,15 +92,23 @@ class ResolutionRow:
     collaborating: list[str] = field(default_factory=list)
     deadline: str = ""
     amends: str = ""
+    deadline_rule: str = ""
+    refer_to: str = ""
 
 
 # --- the fingerprint -----------------------------------------------------------------------
 
 
-def fingerprint_of(snapshot: dict) -> str:
-    """The SHA-256 of the snapshot as canonical JSON (sorted keys, UTF-8, no spaces)."""
+def canonical_json(snapshot: dict) -> bytes:
+    """The snapshot as canonical JSON (sorted keys, UTF-8, no spaces): what the fingerprint
+    hashes and what the archived PDF carries as its attachment."""
     data = json.dumps(snapshot, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    return data.encode("utf-8")
+
+
+def fingerprint_of(snapshot: dict) -> str:
+    """The SHA-256 of the snapshot as canonical JSON (:func:`canonical_json`)."""
+    return hashlib.sha256(canonical_json(snapshot)).hexdigest()
 
 
 def verification_url(fingerprint: str) -> str:
@@ -154,22 +181,53 @@ def _attendee(invitation) -> dict:
     }
 
 
-def _resolution(resolution, body_id: int) -> dict:
+def _deadline(resolution, issued_on) -> tuple[str, str]:
+    """The deadline the minutes print: ``(date, rule)``. A deadline of N working days after
+    the directive's issue prints its rule, and once the minutes are approved (the
+    directives are issued that day, ``issued_on``) the date it falls on as well — the
+    date ``directives_issue`` gives the directives."""
+    working_days = resolution.deadline_working_days
+    if working_days:
+        rule = _("%(n)s روز کاری پس از ابلاغ") % {"n": to_persian_digits(working_days)}
+        if issued_on is None:
+            return "", rule
+        return format_jalali_short(add_working_days(issued_on, working_days)), rule
+    return format_jalali_short(resolution.deadline), ""
+
+
+def _resolution(resolution, body_id: int, issued_on) -> dict:
     addressees = [] if resolution.all_agencies else list(resolution.addressees.all())
+    deadline, rule = _deadline(resolution, issued_on)
     return {
         "label": _computed(Resolution, "label", resolution),
         "text": resolution.text,
         "all_agencies": resolution.all_agencies,
         "responsible": [a.agency.name for a in addressees if a.role == AgencyRole.RESPONSIBLE],
         "collaborating": [a.agency.name for a in addressees if a.role == AgencyRole.COLLABORATING],
-        "deadline": format_jalali_short(resolution.deadline),
+        "deadline": deadline,
+        "deadline_rule": rule,
+        "refer_to": resolution.refer_to.name if resolution.refer_to_id else "",
         "amends": _amends_text(resolution, body_id),
     }
 
 
+def _has_field(model, name: str) -> bool:
+    """Whether ``model`` (maybe a migration's historical model) has the field ``name``."""
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def _provinces(registry):
+    """The Province manager of ``registry``, or None in a migration state without it."""
+    try:
+        return registry.get_model("egov_portal", "Province").objects
+    except LookupError:
+        return None
+
+
 def minutes_snapshot(meeting: Meeting, *, minutes: Minutes | None = None) -> dict:
     """Everything the minutes of ``meeting`` print, as they print it, as plain JSON data
-    (seven queries with the body selected, however many rows the meeting has).
+    (nine queries with the body selected, however many rows the meeting has, and one more
+    for each resolution whose deadline is in working days once the minutes are approved).
 
     ``minutes`` may be given when its fields were just set and are not saved yet. The rows
     are read through the models' own registry (``meeting._meta.apps``), so that the data
@@ -194,13 +252,26 @@ def minutes_snapshot(meeting: Meeting, *, minutes: Minutes | None = None) -> dic
         .values_list("year", "text")
     )
     resolutions = (
-        meeting.resolutions.select_related("amends__meeting__body")
+        meeting.resolutions.select_related("amends__meeting__body", "refer_to")
         .prefetch_related(Prefetch("addressees", queryset=addressees))
         .order_by("order", "pk")
     )
+    # The papers of the agenda, as the minutes list them as their attachments (پیوست).
+    papers = (
+        registry.get_model("committees", "Paper")
+        .objects.filter(agenda_item__meeting=meeting)
+        .order_by("agenda_item__order", "agenda_item__pk", "pk")
+        .values_list("original_name", "agenda_item__title")
+    )
+    if _has_field(registry.get_model("committees", "AgendaItem"), "removed_at"):
+        # A join does not go through the agenda's manager: leave removed items' papers out.
+        papers = papers.filter(agenda_item__removed_at__isnull=True)
+    # The day the approved minutes' directives are issued, which their deadlines count from.
+    issued_on = timezone.localdate(minutes.approved_at) if minutes.approved_at else None
+    body = meeting.body
     with official_document():
         attendance = []
-        chair = ""
+        chair = secretary = ""
         for invitation in invitations:
             if invitation.attendance not in AttendanceStatus.values:
                 continue  # attendance not recorded: the minutes do not list him
@@ -210,10 +281,16 @@ def minutes_snapshot(meeting: Meeting, *, minutes: Minutes | None = None) -> dic
             signs = _computed(Invitation, "counts_for_quorum", invitation)
             if signs and seat and seat.role == SeatRole.CHAIR and not chair:
                 chair = attendee["name"]
+            if signs and seat and seat.role in SECRETARY_ROLES and not secretary:
+                secretary = attendee["name"]
         approver = _user_name(minutes.approved_by)
         return {
             "version": SNAPSHOT_VERSION,
-            "body": {"name": meeting.body.name, "jurisdiction": meeting.body.jurisdiction},
+            "letterhead": {
+                "country": _("جمهوری اسلامی ایران"),
+                "authority": province_authority(body.jurisdiction, provinces=_provinces(registry)),
+            },
+            "body": {"name": body.name, "jurisdiction": body.jurisdiction},
             "slogan": slogan_for(meeting.starts_at, slogans=dict(slogans)),
             "meeting": {
                 "title": _computed(Meeting, "title", meeting),
@@ -227,13 +304,15 @@ def minutes_snapshot(meeting: Meeting, *, minutes: Minutes | None = None) -> dic
             },
             "preamble": minutes.preamble,
             "chair": chair or approver,
+            "secretary": secretary,
             "attendance": attendance,
             "guests": [{"name": g.name, "agency": g.agency} for g in meeting.guests.order_by("pk")],
             "agenda": [
                 {"title": a.title, "presenter": a.presenter, "discussion": a.discussion}
                 for a in meeting.agenda_items.order_by("order", "pk")
             ],
-            "resolutions": [_resolution(r, meeting.body_id) for r in resolutions],
+            "resolutions": [_resolution(r, meeting.body_id, issued_on) for r in resolutions],
+            "papers": [{"name": name, "agenda": title} for name, title in papers],
             "approval": {"by": approver, "at": format_jalali_datetime(minutes.approved_at)},
         }
 
@@ -241,16 +320,37 @@ def minutes_snapshot(meeting: Meeting, *, minutes: Minutes | None = None) -> dic
 # --- the document, made of the snapshot alone ----------------------------------------------
 
 
-def minutes_document_context(snapshot: dict, *, fingerprint: str = "") -> dict:
+def _letterhead(snapshot: dict) -> dict:
+    """The letterhead's lines; a version 1 snapshot, which has none, gets them made of its
+    body's jurisdiction (reading nothing)."""
+    if "letterhead" in snapshot:
+        return snapshot["letterhead"]
+    jurisdiction = snapshot["body"]["jurisdiction"]
+    authority = _("استانداری %(province)s") % {"province": jurisdiction} if jurisdiction else ""
+    return {"country": _("جمهوری اسلامی ایران"), "authority": authority}
+
+
+def minutes_document_context(snapshot: dict, *, fingerprint: str = "", emblem: str = "") -> dict:
     """The template context of the minutes, made of ``snapshot`` and nothing else but the
-    fingerprint (with its QR code and verification URL) of approved minutes; minutes
-    without a fingerprint are a draft and say so. Reads nothing from the database."""
+    fingerprint (with its QR code and verification URL) of approved minutes and the
+    letterhead's ``emblem`` (a ``data:`` URI, :func:`minutes_emblem`; without it the
+    letterhead prints a neutral placeholder); minutes without a fingerprint are a draft and
+    say so. Reads nothing from the database."""
     attendance = [Attendee(**a) for a in snapshot["attendance"]]
     groups = {status: [a for a in attendance if a.status == status] for status in AttendanceStatus}
     meeting = snapshot["meeting"]
+    approver = snapshot["approval"]["by"]
+    body = snapshot["body"]
+    # Made at each rendering from the name and province the snapshot holds, so approved
+    # minutes name their province («… استان گیلان») with their snapshot and fingerprint as
+    # they were approved.
+    title = body_full_title(body["name"], body["jurisdiction"])
     return {
         "is_draft": not fingerprint,
-        "body": snapshot["body"],
+        # A new dict: the snapshot's own stays as it was fingerprinted.
+        "letterhead": {**_letterhead(snapshot), "emblem": emblem, "body_title": title, "unit": ""},
+        "body": body,
+        "body_title": title,
         "slogan": snapshot["slogan"],
         "meeting_title": meeting["title"],
         "date_long": meeting["date"],
@@ -260,6 +360,7 @@ def minutes_document_context(snapshot: dict, *, fingerprint: str = "") -> dict:
         "letter_date": snapshot["letter"]["date"],
         "preamble": snapshot["preamble"],
         "chair_name": snapshot["chair"],
+        "secretary_name": snapshot.get("secretary", ""),
         "present": groups[AttendanceStatus.PRESENT],
         "substitutes": groups[AttendanceStatus.SUBSTITUTE],
         "absent": groups[AttendanceStatus.ABSENT],
@@ -268,7 +369,10 @@ def minutes_document_context(snapshot: dict, *, fingerprint: str = "") -> dict:
         "guests": [GuestRow(**g) for g in snapshot["guests"]],
         "agenda": [AgendaRow(**a) for a in snapshot["agenda"]],
         "resolutions": [ResolutionRow(**r) for r in snapshot["resolutions"]],
-        "approver_name": snapshot["approval"]["by"],
+        "papers": [PaperRow(**p) for p in snapshot.get("papers", [])],
+        "approver_name": approver,
+        # Approved with no approver: a historical record entered as approved (1394/02/07).
+        "is_historical": bool(fingerprint) and not approver,
         "approved_at": snapshot["approval"]["at"],
         "fingerprint": fingerprint,
         "fingerprint_groups": fingerprint_groups(fingerprint),
@@ -277,14 +381,24 @@ def minutes_document_context(snapshot: dict, *, fingerprint: str = "") -> dict:
     }
 
 
+def minutes_emblem(snapshot: dict) -> str:
+    """The emblem an administrator set for the province of the minutes' body, as a
+    ``data:`` URI the PDF embeds, or "" (one query)."""
+    return emblem_data_uri(snapshot["body"]["jurisdiction"])
+
+
 def minutes_document(meeting: Meeting) -> dict:
     """Everything the printed minutes show, as a template context.
 
     Approved minutes print their snapshot (one query) with their fingerprint; a draft prints
-    the live records (seven queries, ``meeting`` with its body selected) as a draft.
+    the live records (nine queries, ``meeting`` with its body selected) as a draft; the
+    letterhead's emblem is one query more.
     """
     if meeting.state == MeetingState.APPROVED:
         minutes = Minutes.objects.only("snapshot", "fingerprint").get(meeting=meeting)
         snapshot = minutes.snapshot or minutes_snapshot(meeting)
-        return minutes_document_context(snapshot, fingerprint=minutes.fingerprint)
-    return minutes_document_context(minutes_snapshot(meeting))
+        return minutes_document_context(
+            snapshot, fingerprint=minutes.fingerprint, emblem=minutes_emblem(snapshot)
+        )
+    snapshot = minutes_snapshot(meeting)
+    return minutes_document_context(snapshot, emblem=minutes_emblem(snapshot))

@@ -16,7 +16,6 @@ from egov_portal.models import Job
 from egov_portal.pdf import pdf_response
 from resolutions.documents.letters import (
     MEETING_LETTERS,
-    body_title,
     directive_queryset,
     letter_pdf,
     meeting_directives,
@@ -69,7 +68,7 @@ def meeting_letters(request, pk: int):
         {
             "meeting": meeting,
             "body": meeting.body,
-            "body_title": body_title(meeting.body),
+            "body_title": meeting.body.full_title,
             "directives": directives,
             "recent": recent,
         },

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from committees.models import Body, BodyKind, LegalBasis
 from committees.services.structure import structure_load
-from egov_portal.services import slogans_load
+from egov_portal.services import province_load, slogans_load
 from resolutions.services.minutes import founding_meeting_record
 
 
@@ -23,6 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args, province: str, capital: str, **options):
         province = province.strip()
         counts = structure_load(province=province, capital=capital.strip())
+        if province_load(name=province, authority=f"استانداری {province}"):
+            counts["استان"] = 1
         slogans = slogans_load()
         if slogans:
             counts["شعار سال"] = slogans
