@@ -6,6 +6,9 @@ minutes for review; ``send_meeting_reminders`` calls it for the reminder the day
 Each invitee gets one e-mail (when his record has an address) and a notice in the portal
 (when he has an account). Invitations, changes and cancellations carry an iCalendar file
 whose UID is stable per meeting, so a calendar program updates or removes the one entry.
+
+:func:`secretariat_tell` tells the body's secretariat of the review of the draft (each
+comment, and every attendee having answered): a notice now, an e-mail after the commit.
 """
 
 from __future__ import annotations
@@ -21,15 +24,23 @@ from email.utils import parseaddr
 import icalendar
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from committees.models import Invitation, Meeting, MeetingState
+from committees.models import (
+    BodyGroupObjectPermission,
+    BodyUserObjectPermission,
+    Invitation,
+    Meeting,
+    MeetingState,
+)
 from egov_portal.models import NoticeKind
 from egov_portal.notifications.services import email_now, notify
+from egov_portal.object_permissions import users_with_object_permission
 from egov_portal.text.jalali import format_jalali_datetime, format_jalali_long
 from egov_portal.text.persian import to_persian_digits
 
@@ -321,3 +332,64 @@ def meeting_notice_deliver(*, invitation_ids: list[int], kind: str) -> Delivery:
 def meeting_notice_send(*, invitation_ids: list[int], kind: str) -> int:
     """Send the ``kind`` notice to each invitation; returns how many e-mails were sent."""
     return meeting_notice_deliver(invitation_ids=invitation_ids, kind=kind).sent
+
+
+# --- the review of the draft, told to the secretariat ------------------------------------
+
+
+def secretariat_users(body) -> list:
+    """The active users who run ``body``'s secretariat (``manage_body`` on it, themselves or
+    through a group), with their notification preferences loaded."""
+    found = users_with_object_permission(
+        user_permissions=BodyUserObjectPermission,
+        group_permissions=BodyGroupObjectPermission,
+        object_ids=[body.pk],
+        codename="manage_body",
+    )
+    return found.get(body.pk, [])
+
+
+def review_path(meeting: Meeting) -> str:
+    """The meeting page, at the attendees' answers and comments."""
+    return meeting_path(meeting) + "#review-board"
+
+
+def _review_message(user, context: dict) -> EmailMultiAlternatives:
+    text = render_to_string("committees/email/review_notice.txt", context)
+    html = render_to_string("committees/email/review_notice.html", context)
+    message = EmailMultiAlternatives(
+        subject=context["subject"],
+        body=text,
+        to=[user.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def secretariat_tell(*, meeting: Meeting, title: str, body: str = "", actor=None) -> Delivery:
+    """Tell the secretariat of the meeting's body of a step of the review: a portal notice
+    now (kind «صورتجلسه‌ها», which each may mute), and an e-mail once the transaction has
+    committed to each who reads his e-mail per event (not muted, no daily digest; the
+    digest carries the notice instead). Never to ``actor``, the user who acted."""
+    delivery = Delivery()
+    emails = []
+    with translation.override(settings.LANGUAGE_CODE):
+        url = review_path(meeting)
+        context = {
+            "subject": title,
+            "lead": body,
+            "meeting": meeting,
+            "url": settings.PORTAL_BASE_URL + url,
+        }
+        for user in secretariat_users(meeting.body):
+            if actor is not None and user.pk == actor.pk:
+                continue
+            context["name"] = user.get_full_name() or user.get_username()
+            if notify(user=user, title=title, body=body, url=url, kind=NoticeKind.MINUTES):
+                delivery.notices += 1
+            if user.email and email_now(user, NoticeKind.MINUTES):
+                emails.append((user.pk, _review_message(user, dict(context))))
+    if emails:
+        transaction.on_commit(lambda: _send(emails, delivery))
+    return delivery

@@ -13,7 +13,8 @@ import re
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from committees.models import Paper
+from committees.models import MinutesComment, Paper
+from members.models import Person
 from resolutions.models import Directive
 from tests.meeting_helpers import scheduled_meeting
 
@@ -39,6 +40,7 @@ PROTECTED = {
     "committees_minutes": FROZEN,
     "committees_paper": FROZEN,
     "committees_minutesreview": FROZEN,
+    "committees_minutescomment": FROZEN,
     "resolutions_resolution": FROZEN,
     "resolutions_resolutionagency": FROZEN,
     "resolutions_directive": "directives are never deleted",
@@ -82,7 +84,8 @@ def first_row(table: str) -> tuple:
 
 @pytest.fixture
 def every_table_has_rows(working_group) -> dict[str, int]:
-    """The demo data holds rows in every protected table but papers: add one."""
+    """The demo data holds rows in every protected table but papers and comments on
+    minutes: add one of each."""
     item = scheduled_meeting(working_group).agenda_items.get()
     Paper.objects.create(
         agenda_item=item,
@@ -91,6 +94,9 @@ def every_table_has_rows(working_group) -> dict[str, int]:
         content_type="application/pdf",
         size=4,
         sha256="0" * 64,
+    )
+    MinutesComment.objects.create(
+        minutes=item.meeting.minutes, person=Person.objects.first(), text="نظر"
     )
     # The test's own inserts leave deferred foreign-key checks pending, and PostgreSQL
     # refuses TRUNCATE of a table with pending trigger events: run them now, so that what

@@ -1,0 +1,63 @@
+"""The review of the draft minutes in headless Debian Chromium (Playwright): a member who
+attended comments on one resolution; the secretary finds the comment under that
+resolution on the meeting page, sees who answered and how, and marks it handled."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from committees.models import MinutesComment
+from resolutions.services.resolutions import resolution_create
+from tests.browser_helpers import screenshot
+from tests.meeting_helpers import in_review_meeting, user
+
+pytestmark = [pytest.mark.browser]
+
+COMMENT = "در بند الف نام دستگاه همکار از قلم افتاده است"
+
+
+def test_member_comments_on_a_resolution_and_the_secretary_marks_it_handled(
+    gilan, working_group, live_server, page_as
+):
+    meeting = in_review_meeting(working_group)
+    resolution = resolution_create(meeting=meeting, text="راه‌اندازی پنجره واحد", kind="decision")
+    url = live_server.url + reverse("committees:meeting_detail", args=[meeting.pk])
+
+    member = page_as("member")
+    member.goto(url, wait_until="networkidle")
+    review = member.get_by_test_id("review")
+    review.get_by_label("نظر دارم").check()
+    review.get_by_label("درباره").select_option(label=f"بند {resolution.label}")
+    review.get_by_label("متن نظر").fill(COMMENT)
+    review.get_by_role("button", name="ثبت نظر").click()
+    expect(
+        member.locator("main > .alert", has_text="نظر شما درباره صورتجلسه ثبت شد")
+    ).to_be_visible()
+    expect(member.get_by_test_id("my-comments")).to_contain_text(COMMENT)
+    comment = MinutesComment.objects.get()
+    assert comment.resolution_id == resolution.pk and comment.agenda_item_id is None
+
+    secretary = page_as("secretary")
+    secretary.goto(url, wait_until="networkidle")
+    board = secretary.get_by_test_id("review-board")
+    expect(board.get_by_test_id("unhandled-count")).to_contain_text("۱ نظر رسیدگی‌نشده")
+    answer = board.get_by_test_id("review-answers").locator("tr", has_text="فاطمه احمدی")
+    expect(answer).to_contain_text("نظر دارد")
+    group = board.locator(
+        f'[data-testid="comment-group"][data-kind="resolution"][data-target="{resolution.pk}"]'
+    )
+    expect(group).to_contain_text(f"بند {resolution.label}")
+    expect(group.get_by_test_id("review-comment")).to_contain_text(COMMENT)
+    expect(board.locator('[data-testid="comment-group"][data-kind="whole"]')).to_have_count(0)
+    screenshot(secretary, "minutes-review-board", 1280)
+
+    group.get_by_role("button", name="رسیدگی شد").click()
+    board = secretary.get_by_test_id("review-board")
+    expect(board.get_by_test_id("unhandled-count")).to_contain_text("همه نظرها رسیدگی شده است")
+    handled = board.locator('[data-testid="review-comment"][data-handled="1"]')
+    expect(handled).to_contain_text("رسیدگی شد")
+    comment.refresh_from_db()
+    assert comment.handled_by == user("secretary") and comment.handled_at is not None
+    assert member.errors == [] and secretary.errors == []
