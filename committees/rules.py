@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from committees import workdays
 from committees.models import Body, Meeting, MeetingState, QuorumRule
 from egov_portal.text.i18n import digits
+from egov_portal.text.jalali import display_datetime
 
 S = MeetingState
 _BEFORE = frozenset({S.DRAFT, S.SCHEDULED, S.POSTPONED})  # not yet held
@@ -34,6 +35,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "agenda_edit": (gettext_lazy("ویرایش دستور جلسه"), _BEFORE | _AFTER),
     "agenda_reorder": (gettext_lazy("تغییر ترتیب دستور جلسه"), _BEFORE | _AFTER),
     "agenda_delete": (gettext_lazy("حذف دستور جلسه"), _BEFORE),
+    "agenda_restore": (gettext_lazy("بازگرداندن دستور جلسه"), _BEFORE | _AFTER),
     "respond": (gettext_lazy("پاسخ به دعوت"), frozenset({S.SCHEDULED, S.POSTPONED})),
     "attendance": (gettext_lazy("ثبت حضور و غیاب"), frozenset({S.SCHEDULED, S.HELD, S.POSTPONED})),
     "check_in": (gettext_lazy("اعلام حضور"), frozenset({S.SCHEDULED})),
@@ -132,6 +134,42 @@ def meeting_date_concerns(
             }
         )
     return concerns
+
+
+def schedule_concerns(recipients: int) -> list[str]:
+    """Sending the invitations cannot be taken back, so it always asks first (the preview
+    page lists who gets them)."""
+    return [
+        _("دعوت‌نامه برای %(count)s نفر فرستاده می‌شود و پس گرفتنی نیست.")
+        % {"count": digits(recipients)}
+    ]
+
+
+def minutes_approval_concerns(meeting: Meeting, now: datetime.datetime | None = None) -> list[str]:
+    """Why approving the minutes now may be early: the review deadline has not passed, or
+    some attendees have not answered the draft. The chair may approve anyway, after
+    confirming. Reads ``meeting.invitations`` and ``meeting.minutes.reviews`` (prefetched on
+    the meeting page)."""
+    minutes = meeting.minutes
+    attendees = {i.person_id for i in meeting.invitations.all() if i.counts_for_quorum}
+    answered = len({r.person_id for r in minutes.reviews.all()} & attendees)
+    deadline = minutes.review_deadline
+    open_review = deadline is not None and (now or timezone.now()) < deadline
+    if answered >= len(attendees) and not open_review:
+        return []
+    if deadline is None:
+        return [
+            _("%(answered)s از %(attendees)s پاسخ داده‌اند.")
+            % {"answered": digits(answered), "attendees": digits(len(attendees))}
+        ]
+    return [
+        _("%(answered)s از %(attendees)s پاسخ داده‌اند؛ مهلت %(deadline)s.")
+        % {
+            "answered": digits(answered),
+            "attendees": digits(len(attendees)),
+            "deadline": display_datetime(deadline),
+        }
+    ]
 
 
 def require_confirmed(concerns: list[str], confirmed: bool | None) -> None:

@@ -36,6 +36,7 @@ MEMBER = "فاطمه احمدی"  # the demo account "member" (finance), present
 EDUCATION = "اداره کل آموزش و پرورش"
 FIRST_ITEM = "گزارش پیشرفت درگاه خدمات الکترونیک استان"
 SECOND_ITEM = "برنامه آموزش کارکنان دستگاه‌ها"
+MISTAKEN_ITEM = "موضوع تکراری"
 GUEST = "مهندس کامران فرهادی — دانشگاه گیلان"
 MEETING_URL = re.compile(r"/meetings/(\d+)/$")
 # The portal serves no /favicon.ico; Chromium asks for it on its own (not a page request)
@@ -160,7 +161,35 @@ def test_meeting_from_invitation_to_verified_minutes(gilan, live_server, new_pag
     expect(agenda.nth(0)).to_contain_text(f"۱. {SECOND_ITEM}")
     expect(agenda.nth(1)).to_contain_text(f"۲. {FIRST_ITEM}")
 
+    # An item added by mistake: removing it asks first, and the meeting page offers to
+    # bring it back; the secretary does, then removes it for good.
+    page.locator("summary", has_text="افزودن دستور جلسه").click()
+    form = page.get_by_test_id("agenda-form")
+    form.get_by_label("عنوان").fill(MISTAKEN_ITEM)
+    form.get_by_role("button", name="افزودن").click()
+    expect(agenda).to_have_count(3)
+    for attempt in range(2):
+        page.get_by_role("link", name=f"حذف {MISTAKEN_ITEM}").click()
+        expect(page.get_by_test_id("remove-name")).to_have_text(MISTAKEN_ITEM)
+        page.get_by_test_id("confirm-remove").click()
+        page.wait_for_url(meeting_url)
+        expect(agenda).to_have_count(2)
+        removed = page.get_by_test_id("removed-agenda")
+        expect(removed).to_contain_text(f"دستور «{MISTAKEN_ITEM}» حذف شد")
+        if attempt == 0:
+            removed.get_by_role("button", name="بازگرداندن").click()
+            expect_message(page, f"دستور «{MISTAKEN_ITEM}» بازگردانده شد.")
+            expect(agenda).to_have_count(3)
+            expect(agenda.nth(2)).to_contain_text(f"۳. {MISTAKEN_ITEM}")
+
+    # Sending the invitations first lists who gets them; only the confirmation sends.
     page.get_by_test_id("schedule").click()
+    recipients = page.get_by_test_id("recipients")
+    expect(recipients).to_contain_text(GOVERNOR)
+    expect(recipients).to_contain_text(MEMBER)
+    expect(page.get_by_test_id("meeting-state")).to_have_count(0)
+    screenshot(page, "schedule-preview", 375)
+    page.get_by_test_id("confirm-schedule").click()
     expect_message(page, "دعوت‌نامه‌ها برای متصدیان جایگاه‌ها در تاریخ جلسه فرستاده شد.")
     expect(page.get_by_test_id("meeting-state")).to_have_text("دعوت‌شده")
     invitees = page.get_by_test_id("invitees")
@@ -211,7 +240,11 @@ def test_meeting_from_invitation_to_verified_minutes(gilan, live_server, new_pag
         "برنامه آموزش کارکنان در حوزه دولت الکترونیک تا پایان مهلت تدوین و اجرا شود."
     )
     form.get_by_label("دستور جلسه").select_option(label=SECOND_ITEM)
-    form.get_by_label("دستگاه مسئول اجرا").select_option(label=EDUCATION)
+    # The agencies' list is a search field (Tom Select): type, then pick with Enter.
+    form.get_by_role("combobox", name="دستگاه مسئول اجرا").fill(EDUCATION)
+    expect(page.locator("#id_responsible-ts-dropdown .option.active")).to_have_text(EDUCATION)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
     form.get_by_label("مهلت اجرا").press_sequentially(jalali_fa(60))
     form.get_by_role("button", name="ذخیره مصوبه").click()
     page.wait_for_url(meeting_url)
@@ -261,6 +294,11 @@ def test_meeting_from_invitation_to_verified_minutes(gilan, live_server, new_pag
     expect(approve).to_contain_text("۱ نظر از حاضران رسیده است.")
     approve.locator("summary", has_text="تصویب صورتجلسه").click()
     page.get_by_test_id("approve-confirm").click()
+    # The review deadline has not passed and not every attendee has answered: the chair
+    # sees how many did and confirms.
+    concerns = page.get_by_test_id("approval-concerns")
+    expect(concerns).to_contain_text(re.compile(r"۱ از [۰-۹]+ پاسخ داده‌اند؛ مهلت ۱۴"))
+    page.get_by_test_id("approve-anyway").click()
     page.wait_for_url(meeting_url)
     expect(page.get_by_test_id("meeting-state")).to_have_text("صورتجلسه تصویب‌شده")
     fingerprint = page.get_by_test_id("fingerprint")

@@ -80,11 +80,11 @@ def terminate_portal_connections() -> int:
         killer.close()
 
 
-def post(client: Client, url: str):
+def post(client: Client, url: str, data: dict | None = None):
     """A POST as a web server runs it: old or broken connections dropped before and after."""
     close_old_connections()
     try:
-        return client.post(url)
+        return client.post(url, data or {})
     finally:
         close_old_connections()
 
@@ -214,7 +214,7 @@ def test_connections_killed_between_requests_are_replaced_and_nothing_is_lost_or
             # In the middle of the sequence (twice): every connection of the portal dies.
             assert terminate_portal_connections() >= 1
         ack = post(it_manager, acknowledge_url(directive))
-        scheduled = post(secretary, schedule_url(meeting))
+        scheduled = post(secretary, schedule_url(meeting), {"confirm": "1"})
         answered += [ack.status_code, scheduled.status_code]
         assert ack.url == reverse("resolutions:directive_detail", args=[directive.pk])
         assert scheduled.url == reverse("committees:meeting_detail", args=[meeting.pk])
@@ -261,7 +261,7 @@ def test_a_request_whose_connection_dies_gets_the_error_page_and_a_retry_acts_on
     # The connection dies while the invitations are being written (one is written).
     kill = KillBefore('INSERT INTO "committees_invitation"', nth=2)
     with connection.execute_wrapper(kill):
-        failed = post(secretary, schedule_url(meeting))
+        failed = post(secretary, schedule_url(meeting), {"confirm": "1"})
     assert kill.fired and failed.status_code == 500
     assert SERVER_ERROR_TEXT in failed.content.decode()
     assert_untouched(meeting)
@@ -269,8 +269,8 @@ def test_a_request_whose_connection_dies_gets_the_error_page_and_a_retry_acts_on
 
     # The next requests reconnect; pressing the buttons again acts exactly once.
     assert post(it_manager, acknowledge_url(second)).status_code == 302
-    assert post(secretary, schedule_url(meeting)).status_code == 302
-    assert post(secretary, schedule_url(other)).status_code == 302
+    assert post(secretary, schedule_url(meeting), {"confirm": "1"}).status_code == 302
+    assert post(secretary, schedule_url(other), {"confirm": "1"}).status_code == 302
     # A second press on an acknowledged directive records nothing more.
     assert post(it_manager, acknowledge_url(second)).status_code == 302
     for directive in (first, second):
