@@ -102,7 +102,7 @@ def test_meeting_create_records_the_meeting_and_its_minutes(working_group):
 def test_meeting_schedule_through_the_page_records_the_secretary(working_group):
     meeting = future_meeting(working_group)
     response = user_client("secretary").post(
-        reverse("committees:meeting_schedule", kwargs={"pk": meeting.pk})
+        reverse("committees:meeting_schedule", kwargs={"pk": meeting.pk}), {"confirm": "1"}
     )
     assert response.status_code == 302
     [event] = events_for(meeting, action=AuditAction.TRANSITION)
@@ -304,7 +304,9 @@ def test_the_page_refuses_others(persona, status):
 
 def test_the_page_shows_each_change_before_and_after(working_group):
     meeting = future_meeting(working_group)
-    user_client("secretary").post(reverse("committees:meeting_schedule", kwargs={"pk": meeting.pk}))
+    user_client("secretary").post(
+        reverse("committees:meeting_schedule", kwargs={"pk": meeting.pk}), {"confirm": "1"}
+    )
     response = user_client("secretary").get(
         reverse("audit:list"),
         {"model": "committees.Meeting", "object_id": meeting.pk, "action": "transition"},

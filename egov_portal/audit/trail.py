@@ -78,9 +78,10 @@ NAMES: dict[str, Any] = {}
 #: the database tables of the tracked models.
 TABLES: set[str] = set()
 #: derived or bookkeeping columns that say nothing about the change (an API key's last use
-#: is its own ``api_call`` event). The trigger on PostgreSQL leaves out the same columns.
+#: is its own ``api_call`` event; ``version`` counts edits, ``egov_portal.versioning``).
+#: The trigger on PostgreSQL leaves out the same columns.
 EXCLUDED_FIELDS = frozenset(
-    {"search_text", "canonical", "snapshot", "created_at", "updated_at"}
+    {"search_text", "canonical", "snapshot", "created_at", "updated_at", "version"}
     | {"last_used_at", "last_used_from"}
 )
 STATE_FIELD = "state"
