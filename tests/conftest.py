@@ -174,3 +174,26 @@ def browser(async_unsafe_allowed):
         browser.close()
     finally:
         playwright.stop()
+
+
+@pytest.fixture
+def page_as(browser, live_server):
+    """``page_as("secretary")``: a page of a fresh browser context signed in as him, 1280
+    pixels wide and ``height`` high."""
+    contexts = []
+
+    from tests.browser_helpers import session_cookies
+
+    def make(username: str, *, height: int = 900):
+        context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": height})
+        context.set_default_timeout(15_000)
+        context.add_cookies(session_cookies(username, live_server.url))
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -11,33 +11,13 @@ from playwright.sync_api import expect
 
 from egov_portal.models import Notification
 from egov_portal.notifications.services import notify
-from tests.browser_helpers import screenshot, session_cookies
+from tests.browser_helpers import screenshot
 from tests.directive_helpers import approved_with, education, water
 from tests.meeting_helpers import user
 
 pytestmark = [pytest.mark.browser]
 
 PERSIAN_DATE = re.compile(r"[۰-۹]{4}/[۰-۹]{2}/[۰-۹]{2}")
-
-
-@pytest.fixture
-def page_as(browser, live_server):
-    """``page_as("secretary")``: a page of a fresh browser context signed in as him."""
-    contexts = []
-
-    def make(username: str):
-        context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        context.add_cookies(session_cookies(username, live_server.url))
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def test_date_picker_opens_sets_a_persian_date_and_typing_still_works(

@@ -77,7 +77,7 @@ def test_secretary_upload_stores_file_privately(persona_client, item, media_root
     response = post_file(persona_client("secretary"), item, PERSIAN_NAME, content)
 
     assert response.status_code == 302
-    assert response["Location"] == meeting_url(item.meeting)
+    assert response["Location"] == f"{meeting_url(item.meeting)}#papers-{item.pk}"
     paper = Paper.objects.get(agenda_item=item)
     assert paper.original_name == PERSIAN_NAME
     assert paper.content_type == "application/pdf"
@@ -105,8 +105,8 @@ def test_bad_file_saves_nothing_and_leaves_no_file(persona_client, item, media_r
     response = post_file(persona_client("secretary"), item, "نامه.pdf", html)
 
     assert response.status_code == 302
-    assert response["Location"] == meeting_url(item.meeting)
-    assert texts(response) == [("error", NOT_ALLOWED)]
+    assert response["Location"] == f"{meeting_url(item.meeting)}#papers-{item.pk}"
+    assert texts(response) == [("error", f"«نامه.pdf»: {NOT_ALLOWED}")]
     assert not Paper.objects.filter(agenda_item=item).exists()
     assert stored_files(media_root) == []
 

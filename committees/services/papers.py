@@ -53,6 +53,39 @@ def paper_add(*, item: AgendaItem, uploaded_file, user) -> Paper:
 
 
 @transaction.atomic
+def papers_add(*, item: AgendaItem, uploaded_files, user) -> list[Paper]:
+    """Attach several files to ``item`` at once, or none: every file is checked before any
+    is stored, and a refusal names each bad file (the view keeps the good ones for the form,
+    ``egov_portal.held_uploads``)."""
+    uploaded_files = list(uploaded_files)
+    if not uploaded_files:
+        raise ValidationError(_("پرونده‌ای انتخاب نشده است."), code="required")
+    _refuse_approved(_locked_meeting(item.meeting_id))
+    reasons = []
+    for uploaded in uploaded_files:
+        try:
+            inspect_upload(uploaded)
+        except ValidationError as error:
+            name = clean_file_name(uploaded.name) or _("پرونده")
+            reasons.extend(
+                _("«%(name)s»: %(reason)s") % {"name": name, "reason": message}
+                for message in error.messages
+            )
+        uploaded.seek(0)
+    if reasons:
+        raise ValidationError(reasons, code="file_refused")
+    added: list[Paper] = []
+    try:
+        for uploaded in uploaded_files:
+            added.append(paper_add(item=item, uploaded_file=uploaded, user=user))
+    except BaseException:
+        for paper in added:
+            paper.file.storage.delete(paper.file.name)
+        raise
+    return added
+
+
+@transaction.atomic
 def paper_delete(*, paper: Paper) -> None:
     """Remove ``paper``; its file is deleted from storage once the deletion is committed."""
     _refuse_approved(_locked_meeting(paper.agenda_item.meeting_id))

@@ -1,0 +1,225 @@
+"""Browser tests of the resolution form's searchable agency list and of the date picker,
+both used with the keyboard only, and of agenda papers kept after a refused upload, in
+headless Debian Chromium (Playwright)."""
+
+from __future__ import annotations
+
+import jdatetime
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from committees.models import Paper
+from committees.services.meetings import agenda_item_add
+from members.models import Agency
+from resolutions.models import Resolution
+from tests.meeting_helpers import in_review_meeting, scheduled_meeting
+from tests.test_uploads import pdf_bytes
+
+pytestmark = [pytest.mark.browser]
+
+EDUCATION = "اداره کل آموزش و پرورش"
+
+
+def test_agency_is_found_and_chosen_with_the_keyboard_only(
+    gilan, working_group, live_server, page_as
+):
+    meeting = in_review_meeting(working_group)
+    page = page_as("secretary")
+    page.goto(
+        live_server.url + reverse("resolutions:resolution_add", args=[meeting.pk]),
+        wait_until="networkidle",
+    )
+    page.locator("#id_text").focus()
+    page.keyboard.type("برگزاری دوره آموزش امنیت شبکه")
+    page.locator("#id_kind").select_option("assignment")
+
+    # The referral target is asked only for the referral kind.
+    target = page.get_by_test_id("referral-target")
+    expect(target).to_be_hidden()
+    page.locator("#id_kind").select_option("referral")
+    expect(target).to_be_visible()
+    page.locator("#id_kind").select_option("assignment")
+    expect(target).to_be_hidden()
+
+    # The native list is replaced by a search field that Tab reaches.
+    page.locator("#id_all_agencies").focus()
+    page.keyboard.press("Tab")
+    search = page.locator("#id_responsible-ts-control")
+    expect(search).to_be_focused()
+    expect(search).to_have_attribute("placeholder", "جستجوی دستگاه…")
+    dropdown = page.locator("#id_responsible-ts-dropdown")
+
+    page.keyboard.type("ناموجود")
+    expect(dropdown).to_contain_text("موردی یافت نشد")
+    for _ in "ناموجود":
+        page.keyboard.press("Backspace")
+
+    # Arabic letters find the Persian name (ي for ی).
+    page.keyboard.type("آموزش و پرورش")
+    option = dropdown.locator(".option", has_text=EDUCATION)
+    expect(option).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    expect(dropdown.locator(".option.active")).to_have_text(EDUCATION)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    chosen = page.locator("#id_responsible").evaluate(
+        "select => Array.from(select.selectedOptions).map(o => o.text)"
+    )
+    assert chosen == [EDUCATION]
+    expect(page.locator(".ts-wrapper .item", has_text=EDUCATION)).to_be_visible()
+
+    page.locator("#id_deadline_working_days").focus()
+    page.keyboard.type("۱۰")
+    page.keyboard.press("Enter")  # sends the form
+    page.wait_for_url(live_server.url + reverse("committees:meeting_detail", args=[meeting.pk]))
+    expect(page.get_by_test_id("resolutions")).to_contain_text(EDUCATION)
+    resolution = Resolution.objects.get(meeting=meeting)
+    assert [a.agency for a in resolution.addressees.all()] == [Agency.objects.get(name=EDUCATION)]
+    assert page.errors == []
+
+
+def _highlighted(page) -> jdatetime.date:
+    expect(page.locator("jdp-container .jdp-day.jdp-day-focus")).to_have_count(1)
+    year, month, day = page.evaluate(
+        "() => { const c = document.querySelector('jdp-container .jdp-day.jdp-day-focus');"
+        " return [c.year, c.month, c.day]; }"
+    )
+    return jdatetime.date(year, month, day)
+
+
+def _fa(text: str) -> str:
+    return text.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+def _apart(page, selector_a: str, selector_b: str) -> bool:
+    a = page.locator(selector_a).bounding_box()
+    b = page.locator(selector_b).bounding_box()
+    return (
+        a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+        or a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+    )
+
+
+def test_date_picker_is_used_with_the_keyboard(gilan, working_group, live_server, page_as):
+    page = page_as("secretary")
+    page.goto(
+        live_server.url + reverse("committees:meeting_create", args=[working_group.pk]),
+        wait_until="networkidle",
+    )
+    day = page.locator("input[data-jdp]").first
+    picker = page.locator("jdp-container")
+    day.focus()
+    expect(picker).to_be_visible()
+    expect(picker.locator(".jdp-day.jdp-day-focus")).to_have_count(1)
+    start = _highlighted(page)
+    assert _apart(page, "jdp-container", "input[data-jdp]")
+    # The highlighted day is said to screen readers: «۱۵ آذر ۱۴۰۵».
+    month_name = jdatetime.date(1400, start.month, 1).j_months_fa[start.month - 1]
+    expect(page.get_by_test_id("datepicker-live")).to_have_text(
+        _fa(f"{start.day} {month_name} {start.year}")
+    )
+
+    # Right to left: ArrowLeft is the next day, ArrowRight the previous one; Down a week.
+    page.keyboard.press("ArrowLeft")
+    assert _highlighted(page) == start + jdatetime.timedelta(days=1)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")
+    assert _highlighted(page) == start + jdatetime.timedelta(days=7)
+    page.keyboard.press("ArrowUp")
+    assert _highlighted(page) == start
+    # A month on with PageDown, back with PageUp, the day kept (the 1st here: never clamped).
+    for _ in range(start.day - 1):
+        page.keyboard.press("ArrowRight")
+    first = _highlighted(page)
+    assert first.day == 1
+    page.keyboard.press("PageDown")
+    after = _highlighted(page)
+    assert (after.day, (after.month - first.month) % 12) == (1, 1)
+    page.keyboard.press("ArrowRight")  # before the 1st: the last day of the month before
+    assert _highlighted(page) == after - jdatetime.timedelta(days=1)
+    chosen = _highlighted(page)
+
+    page.keyboard.press("Enter")
+    expect(picker).to_be_hidden()
+    expect(day).to_be_focused()
+    expect(day).to_have_value(_fa(chosen.strftime("%Y/%m/%d")))
+    assert day.evaluate("input => input.form !== null")
+    assert page.url.endswith(reverse("committees:meeting_create", args=[working_group.pk]))
+
+    # Escape closes and leaves the focus in the field; Alt+ArrowDown opens again.
+    page.keyboard.press("Alt+ArrowDown")
+    expect(picker).to_be_visible()
+    assert _highlighted(page) == chosen
+    page.keyboard.press("Escape")
+    expect(picker).to_be_hidden()
+    expect(day).to_be_focused()
+    expect(day).to_have_value(_fa(chosen.strftime("%Y/%m/%d")))
+
+    # Focus leaving the field closes the picker: it never stays over the next field.
+    page.keyboard.press("Alt+ArrowDown")
+    expect(picker).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(day).not_to_be_focused()
+    expect(picker).to_be_hidden()
+    assert page.errors == []
+
+
+def test_date_picker_never_covers_the_field_near_the_bottom(
+    gilan, working_group, live_server, page_as
+):
+    page = page_as("secretary", height=520)
+    page.goto(
+        live_server.url + reverse("committees:meeting_create", args=[working_group.pk]),
+        wait_until="networkidle",
+    )
+    day = page.locator("input[data-jdp]").first
+    # The field at the very bottom of the window: there is no room below it.
+    day.evaluate(
+        "input => window.scrollBy(0, input.getBoundingClientRect().bottom - window.innerHeight + 2)"
+    )
+    day.focus()
+    picker = page.locator("jdp-container")
+    expect(picker).to_be_visible()
+    page.wait_for_timeout(400)  # the opening animation
+    assert _apart(page, "jdp-container", "input[data-jdp]")
+    page.keyboard.press("ArrowLeft")
+    assert _apart(page, "jdp-container", "input[data-jdp]")
+    assert page.errors == []
+
+
+def test_refused_papers_keep_the_good_file_for_the_next_upload(
+    gilan, working_group, live_server, page_as, media_root, tmp_path
+):
+    meeting = scheduled_meeting(working_group)
+    item = agenda_item_add(meeting=meeting, title="گزارش پیشرفت پروژه‌ها")
+    good = tmp_path / "برنامه کار.pdf"
+    good.write_bytes(pdf_bytes())
+    bad = tmp_path / "نامه.pdf"
+    bad.write_bytes(b"<!doctype html><script>x</script>")
+    page = page_as("secretary")
+    page.goto(
+        live_server.url + reverse("committees:meeting_detail", args=[meeting.pk]),
+        wait_until="networkidle",
+    )
+    form = page.get_by_test_id(f"paper-form-{item.pk}")
+    form.locator("input[type=file]").set_input_files([str(good), str(bad)])
+    form.get_by_role("button", name="بارگذاری").click()
+    page.wait_for_load_state("networkidle")
+
+    form = page.get_by_test_id(f"paper-form-{item.pk}")
+    expect(page.get_by_text("«نامه.pdf»:")).to_be_visible()
+    expect(form.get_by_test_id("held-files")).to_contain_text("پرونده نگه داشته شد")
+    expect(form.get_by_test_id("held-files")).to_contain_text("برنامه کار.pdf")
+    assert not Paper.objects.filter(agenda_item=item).exists()
+
+    # Sent again without choosing anything: the held file is the upload.
+    form.get_by_role("button", name="بارگذاری").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id(f"papers-{item.pk}")).to_contain_text("برنامه کار.pdf")
+    expect(page.get_by_test_id("held-files")).to_have_count(0)
+    assert [p.original_name for p in Paper.objects.filter(agenda_item=item)] == ["برنامه کار.pdf"]
+    assert page.errors == []
