@@ -15,6 +15,7 @@ from committees.models import (
     Meeting,
     Membership,
     Minutes,
+    MinutesComment,
     MinutesReview,
     Paper,
     Seat,
@@ -146,6 +147,13 @@ class MinutesReviewAdmin(admin.ModelAdmin):
     list_display = ("person", "minutes", "decision", "created_at")
     list_filter = ("decision",)
     raw_id_fields = ("minutes", "person")
+
+
+@admin.register(MinutesComment)
+class MinutesCommentAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    list_display = ("person", "minutes", "agenda_item", "resolution", "created_at", "handled_at")
+    list_filter = (("handled_at", admin.EmptyFieldListFilter),)
+    raw_id_fields = ("minutes", "person", "agenda_item", "resolution", "handled_by")
 
 
 @admin.register(CalendarFeedToken)

@@ -21,4 +21,5 @@ class CommitteesConfig(AppConfig):
         track("committees.Minutes", body_path="meeting__body")
         track("committees.AgendaItem", body_path="meeting__body")
         track("committees.Invitation", body_path="meeting__body")
+        track("committees.MinutesComment", body_path="minutes__meeting__body")
         track("committees.BodyUserObjectPermission", body_path="content_object", permission=True)

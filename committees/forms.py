@@ -18,7 +18,8 @@ from egov_portal.forms import (
     StyledFormMixin,
     TimeField24,
 )
-from egov_portal.uploads import ALLOWED_EXTENSIONS, inspect_upload, size_label, upload_max_bytes
+from egov_portal.uploads import ALLOWED_EXTENSIONS
+from egov_portal.versioning import VersionedFormMixin
 
 
 class MembershipForm(forms.ModelForm):
@@ -85,7 +86,9 @@ class ConfirmConcernsMixin:
         field.widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
 
 
-class MeetingForm(ConfirmConcernsMixin, StyledFormMixin, JalaliDateTimeMixin, forms.Form):
+class MeetingForm(
+    VersionedFormMixin, ConfirmConcernsMixin, StyledFormMixin, JalaliDateTimeMixin, forms.Form
+):
     day = JalaliDateField(label=_("تاریخ جلسه"))
     start_time = TimeField24(label=_("ساعت شروع"))
     end_time = TimeField24(label=_("ساعت پایان"), required=False)
@@ -108,6 +111,7 @@ class MeetingForm(ConfirmConcernsMixin, StyledFormMixin, JalaliDateTimeMixin, fo
             "place": meeting.place,
             "online_link": meeting.online_link,
             "is_public": meeting.is_public,
+            "version": meeting.version,
         }
 
     def clean(self):
@@ -141,6 +145,10 @@ class AgendaItemForm(StyledFormMixin, forms.Form):
         label=_("شرح"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     presenter = PersianCharField(label=_("ارائه‌دهنده"), max_length=200, required=False)
+
+
+class AgendaItemEditForm(VersionedFormMixin, AgendaItemForm):
+    """An agenda item's page: saved only over the version it was rendered from."""
 
 
 class OrderForm(StyledFormMixin, forms.Form):
@@ -218,7 +226,7 @@ class AttendanceForm(StyledFormMixin, forms.Form):
         return guests
 
 
-class MinutesForm(StyledFormMixin, forms.Form):
+class MinutesForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     preamble = PersianCharField(
         label=_("مقدمه"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -253,35 +261,34 @@ class SendForReviewForm(StyledFormMixin, JalaliDateTimeMixin, forms.Form):
 
 
 class ReviewForm(StyledFormMixin, forms.Form):
+    """An attendee's answer to the draft: «تأیید پیش‌نویس», or «نظر دارم» with a comment
+    on the whole draft, one agenda item's discussion or one resolution (``about``: "",
+    ``item-<pk>`` or ``resolution-<pk>``; the service checks it is of this meeting)."""
+
     decision = forms.ChoiceField(
         label=_("نظر شما"), choices=ReviewDecision.choices, widget=forms.RadioSelect
     )
+    about = forms.CharField(label=_("درباره"), required=False, widget=forms.Select)
     comment = PersianCharField(
-        label=_("توضیح"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("متن نظر"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_targets(targets)
+
+    def set_targets(self, targets) -> None:
+        """The choices of «درباره» after «کل پیش‌نویس»: ``(value, label)`` pairs."""
+        self.fields["about"].widget.choices = [("", gettext("کل پیش‌نویس")), *targets]
+
+    def clean_about(self) -> tuple[str, int | None]:
+        value = self.cleaned_data["about"].strip()
+        if not value:
+            return ("", None)
+        kind, _sep, pk = value.partition("-")
+        if kind not in {"item", "resolution"} or not pk.isascii() or not pk.isdigit():
+            raise ValidationError(_("موضوع نظر نامعتبر است."), code="invalid_about")
+        return (kind, int(pk))
 
 
 ACCEPT = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)
-
-
-class PaperUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("پیوست"),
-        error_messages={
-            "required": _("پرونده‌ای انتخاب نشده است."),
-            "empty": _("پرونده خالی است."),
-        },
-        widget=forms.FileInput(attrs={"accept": ACCEPT}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = gettext("PDF، اسناد Office یا تصویر، تا %(limit)s.") % {
-            "limit": size_label(upload_max_bytes())
-        }
-        self.upload_info = None
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        self.upload_info = inspect_upload(uploaded)
-        return uploaded

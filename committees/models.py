@@ -17,6 +17,7 @@ from egov_portal.text.i18n import ordinal
 from egov_portal.text.jalali import display_short
 from egov_portal.text.persian import normalize_for_search
 from egov_portal.validators import validate_no_bidi_controls
+from egov_portal.versioning import Versioned
 from members.models import Agency, Person, Position
 
 
@@ -106,6 +107,17 @@ class QuorumRule(models.TextChoices):
     MAJORITY = "majority", _("بیش از نصف اعضا")
     TWO_THIRDS = "two_thirds", _("دو سوم اعضا")
     FIXED = "fixed", _("تعداد معین")
+
+
+def body_full_title(name: str, jurisdiction: str) -> str:
+    """«کارگروه توسعه دولت الکترونیک استان گیلان»: a body's name as documents print it,
+    completed by its province when the name ends with «استان» (as the provincial bodies'
+    names do), so the province is named once and «استان» never stands alone. Takes the two
+    strings, not the body, so the minutes' snapshot (which holds them) prints it too."""
+    name = name.strip()
+    if jurisdiction and name.endswith("استان"):
+        return f"{name} {jurisdiction}"
+    return name
 
 
 class Body(TimeStampedModel):
@@ -201,6 +213,11 @@ class Body(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def full_title(self) -> str:
+        """The name with its province once (:func:`body_full_title`)."""
+        return body_full_title(self.name, self.jurisdiction)
 
     def legal_chain(self) -> list[LegalBasis]:
         """The legal acts from the body's own up to the highest (Article 6), lowest first."""
@@ -444,7 +461,42 @@ class FrozenWhenApproved(models.Model):
         return Meeting.objects.filter(pk=meeting_id, state=MeetingState.APPROVED).exists()
 
 
-class Meeting(TimeStampedModel):
+class KeptManager(models.Manager):
+    """The rows not removed: the default manager of a :class:`Removable` model, so every
+    query, related manager and prefetch leaves removed rows out."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
+class Removable(models.Model):
+    """A row of a meeting's draft (an agenda item, a resolution) the secretariat may remove
+    and restore until the minutes are approved. A removed row keeps its data and links but
+    the default manager (``objects``) and every related manager hide it, so no page, count,
+    number, print, search, export or API sees it; ``all_objects`` lists it, for the meeting
+    page's «بازگرداندن». When the minutes are approved removed rows are deleted for good.
+    (Joins across the relation, ``filter(agenda_item__…)``, do not go through the manager
+    and must say ``removed_at__isnull=True`` themselves.)"""
+
+    removed_at = models.DateTimeField(_("زمان حذف"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("حذف‌کننده"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = KeptManager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
+
+    class Meta:
+        abstract = True
+
+
+class Meeting(Versioned, TimeStampedModel):
     """A meeting of a body, numbered per body (جلسه ششم)."""
 
     body = models.ForeignKey(
@@ -525,7 +577,7 @@ class Meeting(TimeStampedModel):
         return super().delete(*args, **kwargs)
 
 
-class AgendaItem(FrozenWhenApproved, TimeStampedModel):
+class AgendaItem(Removable, FrozenWhenApproved, Versioned, TimeStampedModel):
     """An item of a meeting's agenda, with the discussion the minutes record for it."""
 
     meeting = models.ForeignKey(
@@ -666,7 +718,7 @@ class Guest(FrozenWhenApproved, TimeStampedModel):
         return self.name
 
 
-class Minutes(FrozenWhenApproved, TimeStampedModel):
+class Minutes(FrozenWhenApproved, Versioned, TimeStampedModel):
     """The minutes of a meeting (صورتجلسه): its review, approval and fingerprint."""
 
     meeting = models.OneToOneField(
@@ -697,6 +749,20 @@ class Minutes(FrozenWhenApproved, TimeStampedModel):
         _("اثر انگشت پیشین"), max_length=64, blank=True, editable=False, db_index=True
     )
     canonical = models.TextField(_("متن متعارف امضاشده"), blank=True, editable=False)
+    # The approved minutes' PDF/A file, rendered and signed once (at approval, or on the first
+    # request for minutes approved before files were kept) and served as it is ever after
+    # (resolutions.documents.archive). Written once: the database lets these three columns go
+    # from empty to set on approved minutes, and nothing else (migration minutes_archive).
+    archive = models.FileField(
+        _("نسخه بایگانی (PDF)"), upload_to="minutes/", max_length=200, blank=True, editable=False
+    )
+    archive_sha256 = models.CharField(
+        _("SHA-256 نسخه بایگانی"), max_length=64, blank=True, editable=False, db_index=True
+    )
+    # The signing certificate's subject; empty: the file is not signed.
+    archive_signer = models.CharField(
+        _("امضاکننده نسخه بایگانی"), max_length=300, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("صورتجلسه")
@@ -721,7 +787,6 @@ class MinutesReview(TimeStampedModel):
         Person, verbose_name=_("شخص"), on_delete=models.PROTECT, related_name="+"
     )
     decision = models.CharField(_("نظر"), max_length=20, choices=ReviewDecision)
-    comment = models.TextField(_("توضیح"), blank=True)
 
     class Meta:
         ordering = ["minutes", "pk"]
@@ -737,6 +802,75 @@ class MinutesReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_decision_display()}"
+
+
+class MinutesComment(FrozenWhenApproved, TimeStampedModel):
+    """An attendee's comment on the draft minutes: on the whole draft, on one agenda item's
+    discussion or on one resolution of that meeting (never both). An attendee may write
+    several; the secretariat marks each handled («رسیدگی شد») until the minutes are
+    approved. The resolution is named by its app's label only (no import of it here)."""
+
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("صورتجلسه"), on_delete=models.CASCADE, related_name="comments"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("شخص"), on_delete=models.PROTECT, related_name="+"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("دستور جلسه"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_comments",
+    )
+    resolution = models.ForeignKey(
+        "resolutions.Resolution",
+        verbose_name=_("مصوبه"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_comments",
+    )
+    text = models.TextField(_("متن نظر"), validators=[validate_no_bidi_controls])
+    handled_at = models.DateTimeField(_("زمان رسیدگی"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("رسیدگی‌کننده"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["minutes", "pk"]
+        verbose_name = _("نظر درباره صورتجلسه")
+        verbose_name_plural = _("نظرها درباره صورتجلسه")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agenda_item__isnull=True) | Q(resolution__isnull=True),
+                name="minutes_comment_one_target",
+                violation_error_message=_("نظر یا درباره یک دستور است یا درباره یک مصوبه."),
+            ),
+            models.CheckConstraint(
+                condition=Q(handled_at__isnull=True, handled_by__isnull=True)
+                | Q(handled_at__isnull=False, handled_by__isnull=False),
+                name="minutes_comment_handled_by_whom",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.text[:50]}"
+
+    @property
+    def is_handled(self) -> bool:
+        return self.handled_at is not None
+
+    def meeting_id_for_freeze(self) -> int | None:
+        return (
+            Minutes.objects.filter(pk=self.minutes_id).values_list("meeting_id", flat=True).first()
+        )
 
 
 class CalendarFeedToken(models.Model):

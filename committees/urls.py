@@ -27,6 +27,7 @@ meeting_patterns = [
     path("meetings/<int:pk>/agenda/reorder/", meetings.agenda_reorder, name="agenda_reorder"),
     path("agenda/<int:pk>/edit/", meetings.agenda_item_edit, name="agenda_item_edit"),
     path("agenda/<int:pk>/delete/", meetings.agenda_item_delete, name="agenda_item_delete"),
+    path("agenda/<int:pk>/restore/", meetings.agenda_item_restore, name="agenda_item_restore"),
     path("meetings/<int:pk>/rsvp/", meetings.meeting_rsvp, name="meeting_rsvp"),
     path("meetings/<int:pk>/check-in/", meetings.meeting_check_in, name="meeting_check_in"),
     path("meetings/<int:pk>/attendance/", meetings.meeting_attendance, name="meeting_attendance"),
@@ -36,6 +37,11 @@ minutes_patterns = [
     path("meetings/<int:pk>/minutes/", meetings.minutes_edit, name="minutes_edit"),
     path("meetings/<int:pk>/minutes/send/", meetings.minutes_send, name="minutes_send"),
     path("meetings/<int:pk>/minutes/review/", meetings.minutes_review, name="minutes_review"),
+    path(
+        "meetings/<int:pk>/minutes/comments/<int:comment_pk>/handled/",
+        meetings.minutes_comment_mark,
+        name="minutes_comment_mark",
+    ),
 ]
 
 paper_patterns = [

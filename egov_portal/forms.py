@@ -20,6 +20,7 @@ from egov_portal.validators import (
     normalize_national_code,
     validate_no_bidi_controls,
 )
+from egov_portal.versioning import StaleVersion, VersionedFormMixin
 
 
 class JalaliDateInput(jforms.jDateInput):
@@ -120,6 +121,36 @@ class TimeField24(forms.TimeField):
         raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
+class NumberInputFa(forms.TextInput):
+    """A whole number shown in Persian digits; a text input with a numeric keyboard, since
+    ``type="number"`` refuses Persian digits typed in it (the value silently goes empty)."""
+
+    def __init__(self, attrs=None):
+        final = {"inputmode": "numeric", "autocomplete": "off", "dir": "ltr", "size": "6"}
+        final.update(attrs or {})
+        super().__init__(attrs=final)
+
+    def format_value(self, value):
+        if isinstance(value, int):
+            return to_persian_digits(value)
+        return super().format_value(value)
+
+
+class PersianIntegerField(forms.IntegerField):
+    """A whole number typed with any digits («۱۰», «10», «١٠»)."""
+
+    widget = NumberInputFa
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = _DIRECTION_MARKS_RE.sub("", to_latin_digits(value)).strip()
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        # No min/max attributes: they belong to type="number"; the field checks the range.
+        return {}
+
+
 class PersianCharField(forms.CharField):
     """Text normalised on input (ي→ی, ك→ک, spaces) before validation; bidi control
     characters are refused (they can disguise names and numbers)."""
@@ -164,6 +195,8 @@ def run_service(form: forms.Form, call):
                 form.add_error(field if field in form.fields else None, messages)
         else:
             form.add_error(None, error)  # keeps each message's code («needs_confirmation»)
+        if isinstance(error, StaleVersion) and isinstance(form, VersionedFormMixin):
+            form.version_refresh(error.version)
         return None
 
 

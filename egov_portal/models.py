@@ -44,6 +44,47 @@ class Slogan(TimeStampedModel):
         return f"{self.year}: {self.text}"
 
 
+def emblem_upload_to(instance, filename: str) -> str:
+    return f"emblems/{uuid.uuid4().hex}"
+
+
+class Province(TimeStampedModel):
+    """A province whose bodies the portal serves, as its documents' letterhead names it:
+    «استانداری گیلان» and the emblem printed above it (``egov_portal.selectors.letterhead_for``).
+    ``name`` is the bodies' jurisdiction («گیلان»)."""
+
+    name = models.CharField(_("نام استان"), max_length=100, unique=True)
+    authority = models.CharField(
+        _("نام استانداری"),
+        max_length=200,
+        help_text=_("چنان‌که در سربرگ اسناد چاپ می‌شود: «استانداری گیلان»."),
+    )
+    emblem = models.ImageField(
+        _("نشان سربرگ"),
+        upload_to=emblem_upload_to,
+        blank=True,
+        help_text=_(
+            "تصویر PNG یا JPEG نشانی که بالای سربرگ صورتجلسه‌ها چاپ می‌شود؛ "
+            "خالی بماند، جای نشان خالی و خنثی چاپ می‌شود."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("استان")
+        verbose_name_plural = _("استان‌ها")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name="") & ~models.Q(authority=""),
+                name="province_names_not_empty",
+                violation_error_message=_("نام استان و نام استانداری را وارد کنید."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.authority
+
+
 class PageCounter(models.Model):
     """How many times a public page has been viewed."""
 

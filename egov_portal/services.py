@@ -2,24 +2,48 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
 
 from egov_portal.data.slogans import SLOGANS
-from egov_portal.models import PageCounter, Slogan
+from egov_portal.models import PageCounter, Province, Slogan
 from egov_portal.upsert import upsert
 
 
 def page_view_record(*, key: str) -> int:
     """Count one view of the page ``key`` and return the new total.
 
-    The increment is a single UPDATE, so concurrent views are never lost; the row is
+    With a shared cache (Redis), the count is an atomic ``INCR`` there, seeded from the
+    database on the first view after a restart, and written back to the database every
+    :data:`COUNTER_FLUSH_EVERY` views (a Redis restart loses fewer than that). Without
+    one, the increment is a single UPDATE, so concurrent views are never lost; the row is
     created on the first view of a page that has none.
     """
+    if _shared_cache():
+        cache_key = f"page-views:{key}"
+        try:
+            views = cache.incr(cache_key)
+        except ValueError:
+            stored = PageCounter.objects.filter(key=key).values_list("views", flat=True)
+            cache.add(cache_key, stored.first() or 0, timeout=None)
+            views = cache.incr(cache_key)
+        if views % COUNTER_FLUSH_EVERY == 0:
+            PageCounter.objects.update_or_create(key=key, defaults={"views": views})
+        return views
     if not PageCounter.objects.filter(key=key).update(views=F("views") + 1):
         PageCounter.objects.get_or_create(key=key)
         PageCounter.objects.filter(key=key).update(views=F("views") + 1)
     return PageCounter.objects.values_list("views", flat=True).get(key=key)
+
+
+COUNTER_FLUSH_EVERY = 20
+
+
+def _shared_cache() -> bool:
+    """Whether Django's cache is one every process shares (not per-process memory)."""
+    return "locmem" not in settings.CACHES["default"]["BACKEND"]
 
 
 def rows_renumber(*, rows) -> None:
@@ -48,3 +72,11 @@ def slogans_load() -> int:
         _slogan, state = upsert(Slogan, {"year": year}, {}, fill={"text": text})
         added += state == "created"
     return added
+
+
+def province_load(*, name: str, authority: str) -> bool:
+    """Record the province ``name`` with the name of its governorate as letterheads print
+    it, unless it is recorded; an administrator's edits (and emblem) are kept. Returns
+    whether it was added."""
+    _province, state = upsert(Province, {"name": name}, {}, fill={"authority": authority})
+    return state == "created"

@@ -205,8 +205,7 @@ REDIS_URL = env_str("REDIS_URL", default="")
 # Django's cache: on Redis when REDIS_URL is set, shared by every gunicorn process and
 # machine; local memory (one per process) otherwise. REDIS_CACHE_URL gives the cache a
 # Redis database of its own (cache.clear() empties the whole database, Celery's queue with
-# it when they share one). Sessions stay in the database, which every process shares, so a
-# session started on one application server continues on any other.
+# it when they share one).
 REDIS_CACHE_URL = env_str("REDIS_CACHE_URL", default=REDIS_URL)
 if REDIS_CACHE_URL:
     CACHES = {
@@ -218,11 +217,36 @@ if REDIS_CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database; with Redis, also in the cache, so a signed-in request
+# reads its session without a query (and any gunicorn instance continues it).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
+# How long a public page (structure, agencies, bodies, public resolutions) is served from
+# the cache to visitors who are not signed in, at most (egov_portal.page_cache): any write
+# through the models ends it at once; this bounds only bulk updates and the view counter.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
+# How long the dashboard's figures for one view of it are kept, at most (any write through
+# the models ends it sooner, as for the public pages).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
+# How long what a user may see (the bodies he chairs today) is kept between his requests, at
+# most; a change to seats, rights or groups ends it sooner.
+USER_SCOPE_CACHE_SECONDS = env_int("USER_SCOPE_CACHE_SECONDS", 600)
 
 # The public address of the portal: every absolute link in e-mails, calendar files, QR codes
 # and PDFs starts with it (`make run` sets it from its HOST and PORT).
 PORTAL_BASE_URL = env_base_url("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# The province's organisational certificate (PKCS#12: key, certificate, CA certificates) that
+# signs the archived minutes and the directive letters (egov_portal.signing); empty: documents
+# are unsigned and say so. `manage.py make_demo_certificate` makes a demo one (README,
+# "Signed documents").
+SIGNING_P12 = env_str("SIGNING_P12", default="")
+SIGNING_P12_PASSWORD = env_str("SIGNING_P12_PASSWORD", default="")
+# Largest PDF the verification page (/verify/) accepts for checking.
+VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -27,5 +27,14 @@ SECURE_HSTS_SECONDS = 0
 # Each test process has its own cache, even when REDIS_URL is set in the environment: a
 # test's cache.clear() must never empty a Redis database that someone else uses.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Public pages are not kept between requests (a test changes data inside one transaction,
+# whose commit never comes); tests/test_page_cache.py turns the cache on where it tests it.
+PUBLIC_PAGE_CACHE_SECONDS = 0
+DASHBOARD_CACHE_SECONDS = 0
+USER_SCOPE_CACHE_SECONDS = 0
 # Webhook tests deliver to a small HTTP server of their own on 127.0.0.1, never further.
 WEBHOOK_ALLOW_LOCAL_HTTP = True
+# Documents are unsigned unless a test gives a certificate (tests/test_signed_documents.py),
+# whatever SIGNING_P12 the environment holds.
+SIGNING_P12 = ""

@@ -4,6 +4,7 @@ dashboard's and the register's filters. They parse input; the services decide.""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -12,11 +13,13 @@ from committees.models import Body
 from egov_portal.forms import (
     JalaliDateField,
     PersianCharField,
+    PersianIntegerField,
     SafeModelMultipleChoiceField,
     StyledFormMixin,
 )
 from egov_portal.text.collation import persian_order
-from egov_portal.uploads import ALLOWED_EXTENSIONS
+from egov_portal.uploads import ALLOWED_EXTENSIONS, size_label
+from egov_portal.versioning import VersionedFormMixin
 from members.models import Agency
 from resolutions.models import (
     Classification,
@@ -153,7 +156,25 @@ def lower_bodies(body: Body):
     )
 
 
-class ResolutionForm(StyledFormMixin, forms.Form):
+class FieldGroup:
+    """Some of a form's fields, for ``includes/form_fields.html`` (as its ``form``) when a
+    page places them in parts: the form's own errors and hidden fields are shown once, with
+    the first part."""
+
+    def __init__(self, fields: list):
+        self.fields = fields
+
+    def visible_fields(self) -> list:
+        return self.fields
+
+    def non_field_errors(self) -> list:
+        return []
+
+    def hidden_fields(self) -> list:
+        return []
+
+
+class ResolutionForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     text = PersianCharField(label=_("متن مصوبه"), widget=forms.Textarea(attrs={"rows": 4}))
     kind = forms.ChoiceField(label=_("نوع"), choices=ResolutionKind.choices)
     agenda_item = forms.ChoiceField(label=_("دستور جلسه"), required=False)
@@ -162,16 +183,16 @@ class ResolutionForm(StyledFormMixin, forms.Form):
         label=_("دستگاه مسئول اجرا"),
         queryset=Agency.objects.filter(is_active=True).order_by(persian_order("name")),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": ""}),
     )
     collaborating = SafeModelMultipleChoiceField(
         label=_("دستگاه‌های همکار"),
         queryset=Agency.objects.filter(is_active=True).order_by(persian_order("name")),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": ""}),
     )
     deadline = JalaliDateField(label=_("مهلت اجرا (تاریخ معین)"), required=False)
-    deadline_working_days = forms.IntegerField(
+    deadline_working_days = PersianIntegerField(
         label=_("یا مهلت به روز کاری پس از ابلاغ"),
         required=False,
         min_value=1,
@@ -190,7 +211,10 @@ class ResolutionForm(StyledFormMixin, forms.Form):
         label=_("فوریت ابلاغ"), choices=Priority.choices, required=False, initial=Priority.NORMAL
     )
     refer_to = forms.ModelChoiceField(
-        label=_("ارجاع به رکن پایین‌دست"), queryset=Body.objects.none(), required=False
+        label=_("رکن مقصد ارجاع"),
+        queryset=Body.objects.none(),
+        required=False,
+        help_text=_("رکن پایین‌دستی که موضوع برای بررسی به آن فرستاده می‌شود."),
     )
     amends = forms.ModelChoiceField(
         label=_("اصلاح مصوبه پیشین"),
@@ -203,8 +227,22 @@ class ResolutionForm(StyledFormMixin, forms.Form):
     )
     is_public = forms.BooleanField(label=_("در صفحه عمومی مصوبات نمایش داده شود"), required=False)
 
+    #: asked only for a resolution of the referral kind (``kind-only`` in the page).
+    REFERRAL_FIELD = "refer_to"
+    #: rarely used; folded behind a disclosure that opens when one has a value or an error.
+    RARE_FIELDS = ("amends", "answers")
+
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("responsible", "collaborating"):
+            # Read by static/js/resolution-form.js (the native list works without it).
+            self.fields[name].widget.attrs.update(
+                {
+                    "data-search-placeholder": _("جستجوی دستگاه…"),
+                    "data-no-results": _("موردی یافت نشد"),
+                    "data-remove-label": _("حذف"),
+                }
+            )
         self.items = {str(item.pk): item for item in meeting.agenda_items.order_by("order")}
         self.fields["agenda_item"].choices = [("", "—")] + [
             (pk, item.title) for pk, item in self.items.items()
@@ -218,6 +256,28 @@ class ResolutionForm(StyledFormMixin, forms.Form):
         self.fields["answers"].queryset = Referral.objects.filter(
             to_body=meeting.body, state__in=[ReferralState.WAITING, ReferralState.ON_AGENDA]
         ).select_related("resolution__meeting__body")
+
+    def lead_fields(self) -> list:
+        """The text and the kind; the referral target follows them in the page."""
+        return [self["text"], self["kind"]]
+
+    def main_group(self) -> FieldGroup:
+        """The other fields shown in every case, in the form's order."""
+        skip = {"text", "kind", self.REFERRAL_FIELD, *self.RARE_FIELDS}
+        return FieldGroup([field for field in self.visible_fields() if field.name not in skip])
+
+    def referral_field(self):
+        return self[self.REFERRAL_FIELD]
+
+    def rare_fields(self) -> list:
+        return [self[name] for name in self.RARE_FIELDS]
+
+    def rare_group(self) -> FieldGroup:
+        return FieldGroup(self.rare_fields())
+
+    def rare_open(self) -> bool:
+        """The disclosure of the rare fields starts open when one has a value or an error."""
+        return any(field.errors or field.value() not in (None, "") for field in self.rare_fields())
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -257,6 +317,7 @@ class ResolutionForm(StyledFormMixin, forms.Form):
             "answers": resolution.answers_id,
             "amends": resolution.amends_id,
             "is_public": resolution.is_public,
+            "version": resolution.version,
         }
 
 
@@ -347,3 +408,32 @@ class CancelForm(StyledFormMixin, forms.Form):
     reason = PersianCharField(
         label=_("علت لغو ابلاغ"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class DocumentVerifyForm(forms.Form):
+    """A PDF brought to the verification page: at most ``VERIFY_UPLOAD_MAX_BYTES``,
+    starting as a PDF does."""
+
+    document = forms.FileField(
+        label=gettext_lazy("پرونده PDF"),
+        error_messages={
+            "required": gettext_lazy("پرونده PDF را برگزینید."),
+            "empty": gettext_lazy("پرونده برگزیده خالی است."),
+            "invalid": gettext_lazy("پرونده‌ای فرستاده نشد؛ دوباره برگزینید."),
+        },
+    )
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        limit = settings.VERIFY_UPLOAD_MAX_BYTES
+        if document.size > limit:
+            raise forms.ValidationError(
+                _("پرونده بزرگ‌تر از %(limit)s است؛ سند درگاه این اندازه را ندارد."),
+                params={"limit": size_label(limit)},
+                code="too_large",
+            )
+        document.seek(0)
+        data = document.read()
+        if not data.startswith(b"%PDF-"):
+            raise forms.ValidationError(_("این پرونده PDF نیست."), code="not_pdf")
+        return data

@@ -10,12 +10,13 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import AgendaItem, FrozenWhenApproved, Meeting
+from committees.models import AgendaItem, FrozenWhenApproved, Meeting, Removable
 from egov_portal.fields import JalaliDateField
 from egov_portal.models import TimeStampedModel
 from egov_portal.text.collation import persian_order
 from egov_portal.text.i18n import digits
 from egov_portal.text.persian import abjad_label
+from egov_portal.versioning import Versioned
 from members.models import Agency
 
 
@@ -39,7 +40,7 @@ class ResolutionKind(models.TextChoices):
     FOUNDING = "founding", _("تشکیل رکن")
 
 
-class Resolution(FrozenWhenApproved, TimeStampedModel):
+class Resolution(Removable, FrozenWhenApproved, Versioned, TimeStampedModel):
     """A resolution of a meeting, lettered in abjad order (الف، ب، ج …) within it."""
 
     meeting = models.ForeignKey(

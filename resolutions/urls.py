@@ -28,6 +28,9 @@ resolution_patterns = [
     ),
     path("resolutions/<int:pk>/edit/", resolutions.resolution_edit, name="resolution_edit"),
     path("resolutions/<int:pk>/delete/", resolutions.resolution_delete, name="resolution_delete"),
+    path(
+        "resolutions/<int:pk>/restore/", resolutions.resolution_restore, name="resolution_restore"
+    ),
 ]
 
 minutes_patterns = [
@@ -70,6 +73,7 @@ dashboard_patterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", dashboard.dashboard_xlsx, name="dashboard_xlsx"),
     path("dashboard/export.pdf", dashboard.dashboard_pdf, name="dashboard_pdf"),
+    path("dashboard/export/", dashboard.dashboard_export, name="dashboard_export"),
 ]
 
 register_patterns = [

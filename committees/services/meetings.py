@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from committees import rules
@@ -23,14 +24,17 @@ from committees.models import (
     Meeting,
     MeetingState,
     Minutes,
+    MinutesComment,
     MinutesReview,
     ReviewDecision,
-    Seat,
 )
-from committees.notifications import meeting_notice_send
-from committees.selectors.structure import seat_states_on, seats_of
+from committees.notifications import meeting_notice_send, secretariat_tell
+from committees.selectors.meetings import schedule_recipients
 from egov_portal.services import rows_renumber, rows_reorder
+from egov_portal.text.i18n import portal_language
 from egov_portal.text.jalali import display_datetime
+from egov_portal.text.persian import to_persian_digits
+from egov_portal.versioning import shown, version_claim
 from members.models import Person
 
 # --- meetings ----------------------------------------------------------------------------
@@ -85,11 +89,24 @@ def meeting_update(
     online_link: str,
     is_public: bool,
     confirmed: bool | None = None,
+    version: int | None = None,
 ) -> Meeting:
     """Change when and where; invitees of a scheduled meeting are told of a new time. A new
     time is checked like a new meeting's (``meeting_create``); an unchanged one is not asked
-    about again."""
+    about again. ``version`` is the one the form was rendered from
+    (``egov_portal.versioning.version_claim``)."""
     rules.require(meeting, "edit")
+    version_claim(
+        instance=meeting,
+        version=version,
+        submitted={
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "place": place,
+            "online_link": online_link,
+            "is_public": is_public,
+        },
+    )
     _validate_times(starts_at, ends_at)
     if starts_at != meeting.starts_at:
         rules.require_confirmed(
@@ -107,19 +124,6 @@ def meeting_update(
     return meeting
 
 
-def invitees_on(meeting: Meeting) -> list[tuple[Seat, Person]]:
-    """Every person holding a seat of the meeting's body on the meeting date."""
-    on_date = timezone.localtime(meeting.starts_at).date()
-    states = seat_states_on(seats=list(seats_of(meeting.body)), on_date=on_date)
-    pairs, seen = [], set()
-    for state in states:
-        for holder in state.holders:
-            if holder.person.pk not in seen:
-                seen.add(holder.person.pk)
-                pairs.append((state.seat, holder.person))
-    return pairs
-
-
 def _send_notices(invitation_ids: list[int], kind: str) -> None:
     meeting_notice_send(invitation_ids=invitation_ids, kind=kind)
 
@@ -131,32 +135,35 @@ def _notify_invitees(meeting: Meeting, *, kind: str) -> None:
 
 
 @transaction.atomic
-def meeting_schedule(*, meeting: Meeting) -> list[Invitation]:
+def meeting_schedule(*, meeting: Meeting, confirmed: bool | None = None) -> list[Invitation]:
     """Invite every seat holder on the meeting date (a new governor, not the old one) and
-    send each an e-mail with a calendar file and a notice in the portal."""
+    send each an e-mail with a calendar file and a notice in the portal — exactly the
+    people ``selectors.meetings.schedule_recipients`` lists. Sending cannot be taken back:
+    from the form (``confirmed=False``) it is refused until the secretary has seen that
+    list and confirmed it (``rules.require_confirmed``)."""
     rules.require(meeting, "schedule")
     if meeting.starts_at <= timezone.now():
         raise ValidationError(
             _("زمان جلسه گذشته است؛ نخست زمان تازه‌ای تعیین کنید."), code="in_past"
         )
-    pairs = invitees_on(meeting)
-    if not pairs:
+    recipients = schedule_recipients(meeting=meeting)
+    if not any(r.seated for r in recipients):
         raise ValidationError(
             _("در تاریخ جلسه هیچ جایگاهی از این رکن متصدی ندارد؛ کسی برای دعوت نیست."),
             code="nobody_to_invite",
         )
+    rules.require_confirmed(rules.schedule_concerns(len(recipients)), confirmed)
     if meeting.number is None:
         Body.objects.select_for_update().get(pk=meeting.body_id)  # serialise numbering
         last = Meeting.objects.filter(body_id=meeting.body_id).aggregate(n=Max("number"))["n"]
         meeting.number = (last or 0) + 1
     now = timezone.now()
-    existing = {i.person_id: i for i in meeting.invitations.all()}
     invitations = []
-    for seat, person in pairs:
-        invitation = existing.get(person.pk)
+    for recipient in recipients:
+        invitation = recipient.invitation
         if invitation is None:
             invitation = Invitation.objects.create(
-                meeting=meeting, person=person, seat=seat, sent_at=now
+                meeting=meeting, person=recipient.person, seat=recipient.seat, sent_at=now
             )
         else:
             invitation.sent_at = now
@@ -165,7 +172,8 @@ def meeting_schedule(*, meeting: Meeting) -> list[Invitation]:
     meeting.state = MeetingState.SCHEDULED
     meeting.state_reason = ""
     meeting.save(update_fields=["number", "state", "state_reason", "updated_at"])
-    _notify_invitees(meeting, kind="invitation")
+    invitation_ids = [i.pk for i in invitations]
+    transaction.on_commit(lambda: _send_notices(invitation_ids, "invitation"))
     return invitations
 
 
@@ -237,8 +245,9 @@ def agenda_item_add(
 
 
 @transaction.atomic
-def agenda_item_update(*, item: AgendaItem, **fields) -> AgendaItem:
+def agenda_item_update(*, item: AgendaItem, version: int | None = None, **fields) -> AgendaItem:
     rules.require(item.meeting, "agenda_edit")
+    version_claim(instance=item, version=version, submitted=fields)
     for name in ("title", "description", "presenter", "discussion"):
         if name in fields:
             setattr(item, name, fields[name])
@@ -246,12 +255,61 @@ def agenda_item_update(*, item: AgendaItem, **fields) -> AgendaItem:
     return item
 
 
+def row_remove(*, row, kept, user=None) -> None:
+    """Mark ``row`` (a :class:`~committees.models.Removable` agenda item or resolution)
+    removed by ``user`` and number the ``kept`` rows of its meeting 1, 2, 3 … again."""
+    row.removed_at = timezone.now()
+    row.removed_by = user if getattr(user, "pk", None) else None
+    row.save(update_fields=["removed_at", "removed_by", "updated_at"])
+    rows_renumber(rows=[r for r in kept if r.pk != row.pk])
+
+
+def row_restore(*, row, kept) -> None:
+    """Bring a removed ``row`` back at the place it had among the ``kept`` rows of its
+    meeting (or last, when fewer remain) and renumber them."""
+    if row.removed_at is None:
+        raise ValidationError(_("«%(title)s» حذف نشده است.") % {"title": row}, code="not_removed")
+    rows = [r for r in kept if r.pk != row.pk]
+    rows.insert(min(max(row.order - 1, 0), len(rows)), row)
+    row.removed_at, row.removed_by = None, None
+    row.save(update_fields=["removed_at", "removed_by", "updated_at"])
+    rows_renumber(rows=rows)
+
+
 @transaction.atomic
-def agenda_item_delete(*, item: AgendaItem) -> None:
+def agenda_item_delete(*, item: AgendaItem, user=None) -> None:
+    """Remove an agenda item of a meeting not yet held. It disappears everywhere (see
+    ``Removable``) but :func:`agenda_item_restore` brings it back until the minutes are
+    approved, when it is deleted for good (:func:`meeting_removed_purge`)."""
     meeting = item.meeting
     rules.require(meeting, "agenda_delete")
-    item.delete()
-    rows_renumber(rows=list(meeting.agenda_items.order_by("order", "pk")))
+    row_remove(row=item, kept=meeting.agenda_items.order_by("order", "pk"), user=user)
+
+
+@transaction.atomic
+def agenda_item_restore(*, item: AgendaItem) -> AgendaItem:
+    """Undo :func:`agenda_item_delete`: the item returns at its former place."""
+    meeting = item.meeting
+    rules.require(meeting, "agenda_restore")
+    row_restore(row=item, kept=meeting.agenda_items.order_by("order", "pk"))
+    return item
+
+
+def meeting_removed_purge(*, meeting: Meeting) -> int:
+    """Delete for good the agenda items removed from ``meeting`` (and their papers' files,
+    once committed): called as its minutes are approved, so the approved record holds
+    only what it prints. Returns how many items were deleted."""
+    removed = list(
+        AgendaItem.all_objects.filter(meeting=meeting, removed_at__isnull=False).prefetch_related(
+            "papers"
+        )
+    )
+    for item in removed:
+        stored = [(p.file.storage, p.file.name) for p in item.papers.all() if p.file.name]
+        item.delete()
+        for storage, name in stored:
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    return len(removed)
 
 
 @transaction.atomic
@@ -372,10 +430,28 @@ def attendance_record(
 
 
 @transaction.atomic
-def minutes_update(*, meeting: Meeting, preamble: str, discussions: dict[int, str]) -> Minutes:
-    """Write the minutes' preamble and the discussion of each agenda item."""
+def minutes_update(
+    *, meeting: Meeting, preamble: str, discussions: dict[int, str], version: int | None = None
+) -> Minutes:
+    """Write the minutes' preamble and the discussion of each agenda item (``version`` as
+    in ``egov_portal.versioning.version_claim``: the discussions count as the minutes')."""
     rules.require(meeting, "minutes_write")
     minutes = meeting.minutes
+    version_claim(
+        instance=minutes,
+        version=version,
+        submitted={"preamble": preamble},
+        also=(  # read only when refused
+            (
+                _("مذاکرات درباره «%(title)s»") % {"title": item.title},
+                item.discussion,
+                discussions[item.pk],
+                shown(item.discussion),
+            )
+            for item in meeting.agenda_items.all()
+            if item.pk in discussions
+        ),
+    )
     minutes.preamble = preamble
     minutes.save()
     for item in meeting.agenda_items.all():
@@ -409,27 +485,146 @@ def minutes_send_for_review(*, meeting: Meeting, deadline) -> Minutes:
 
 @transaction.atomic
 def minutes_review_submit(
-    *, meeting: Meeting, person: Person, decision: str, comment: str = ""
+    *,
+    meeting: Meeting,
+    person: Person,
+    decision: str,
+    comment: str = "",
+    agenda_item_id: int | None = None,
+    resolution_id: int | None = None,
 ) -> MinutesReview:
-    """An attendee confirms the draft or comments on it, before the deadline; a second
-    answer replaces the first."""
+    """An attendee answers the draft before the deadline: «تأیید پیش‌نویس», or «نظر دارم»
+    with a comment on the whole draft, on one agenda item's discussion or on one resolution
+    of this meeting. His answer is the last he gave; each comment is kept (he may write
+    several). The secretariat is told of each comment, and once when every attendee has
+    answered; never the attendee himself."""
     rules.require(meeting, "minutes_review")
-    minutes = meeting.minutes
+    minutes = Minutes.objects.select_for_update().get(pk=meeting.minutes.pk)  # one at a time
     if minutes.review_deadline and timezone.now() > minutes.review_deadline:
         raise ValidationError(
             _("مهلت اظهارنظر درباره این صورتجلسه گذشته است."), code="deadline_passed"
         )
-    if not meeting.invitations.filter(
-        person=person, attendance__in=[AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE]
-    ).exists():
+    attendees = set(
+        meeting.invitations.filter(
+            attendance__in=[AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE]
+        ).values_list("person_id", flat=True)
+    )
+    if person.pk not in attendees:
         raise ValidationError(_("فقط حاضران جلسه درباره صورتجلسه نظر می‌دهند."), code="not_attendee")
     if decision not in ReviewDecision.values:
         raise ValidationError(
             {"decision": _("«تأیید پیش‌نویس» یا «نظر دارم» را برگزینید.")}, code="invalid_decision"
         )
-    if decision == ReviewDecision.COMMENTED and not comment.strip():
+    comment = comment.strip()
+    if decision == ReviewDecision.COMMENTED and not comment:
         raise ValidationError({"comment": _("نظر خود را بنویسید.")}, code="comment_required")
+    if decision == ReviewDecision.CONFIRMED and comment:
+        raise ValidationError(
+            {"decision": _("برای ثبت نظر، «نظر دارم» را برگزینید.")}, code="comment_confirmed"
+        )
+    agenda_item, resolution = _comment_target(meeting, agenda_item_id, resolution_id)
+    answered_before = minutes.reviews.filter(person=person).exists()
     review, _created = MinutesReview.objects.update_or_create(
-        minutes=minutes, person=person, defaults={"decision": decision, "comment": comment.strip()}
+        minutes=minutes, person=person, defaults={"decision": decision}
     )
+    if comment:
+        MinutesComment.objects.create(
+            minutes=minutes,
+            person=person,
+            agenda_item=agenda_item,
+            resolution=resolution,
+            text=comment,
+        )
+    with portal_language():  # the notices speak the portal's language, whoever acted
+        _tell_review(
+            meeting, minutes, person, comment, agenda_item, resolution, attendees, answered_before
+        )
     return review
+
+
+def _tell_review(
+    meeting, minutes, person, comment, agenda_item, resolution, attendees, answered_before
+) -> None:
+    """Tell the secretariat of the comment just written, and of the last first answer."""
+    actor = person.user
+    if comment:
+        secretariat_tell(
+            meeting=meeting,
+            title=_("نظر تازه درباره پیش‌نویس صورتجلسه %(meeting)s") % {"meeting": meeting},
+            body=_("%(person)s درباره %(about)s: %(text)s")
+            % {
+                "person": person.full_name,
+                "about": comment_about(agenda_item=agenda_item, resolution=resolution),
+                "text": Truncator(comment).chars(300),
+            },
+            actor=actor,
+        )
+    if not answered_before:
+        answers = dict(
+            minutes.reviews.filter(person_id__in=attendees).values_list("person_id", "decision")
+        )
+        if len(answers) == len(attendees):
+            confirmed = sum(1 for d in answers.values() if d == ReviewDecision.CONFIRMED)
+            open_comments = minutes.comments.filter(handled_at__isnull=True).count()
+            secretariat_tell(
+                meeting=meeting,
+                title=_("همه حاضران به پیش‌نویس صورتجلسه %(meeting)s پاسخ داده‌اند")
+                % {"meeting": meeting},
+                body=_(
+                    "%(confirmed)s تأیید پیش‌نویس، %(commented)s نظر دارد؛ %(open)s نظر رسیدگی‌نشده."
+                )
+                % {
+                    "confirmed": to_persian_digits(confirmed),
+                    "commented": to_persian_digits(len(answers) - confirmed),
+                    "open": to_persian_digits(open_comments),
+                },
+                actor=actor,
+            )
+
+
+def _comment_target(meeting: Meeting, agenda_item_id, resolution_id):
+    """The agenda item or resolution a comment is about, refused unless of ``meeting``."""
+    if agenda_item_id is not None and resolution_id is not None:
+        raise ValidationError(
+            {"about": _("نظر یا درباره یک دستور است یا درباره یک مصوبه.")}, code="two_targets"
+        )
+    agenda_item = resolution = None
+    if agenda_item_id is not None:
+        agenda_item = meeting.agenda_items.filter(pk=agenda_item_id).first()
+        if agenda_item is None:
+            raise ValidationError(
+                {"about": _("این دستور از دستورهای این جلسه نیست.")}, code="foreign_item"
+            )
+    if resolution_id is not None:
+        resolution = meeting.resolutions.filter(pk=resolution_id).first()
+        if resolution is None:
+            raise ValidationError(
+                {"about": _("این مصوبه از مصوبات این جلسه نیست.")}, code="foreign_resolution"
+            )
+    return agenda_item, resolution
+
+
+def comment_about(*, agenda_item=None, resolution=None) -> str:
+    """What a comment is about, in words: «کل پیش‌نویس», «دستور «…»», «مصوبه ب»."""
+    if agenda_item is not None:
+        return _("دستور «%(title)s»") % {"title": agenda_item.title}
+    if resolution is not None:
+        return _("بند %(label)s") % {"label": resolution.label}
+    return _("کل پیش‌نویس")
+
+
+@transaction.atomic
+def minutes_comment_mark(*, comment: MinutesComment, handled: bool, user) -> MinutesComment:
+    """The secretariat marks an attendee's comment handled («رسیدگی شد»: by whom, when) or
+    takes the mark back; both until the minutes are approved."""
+    meeting = comment.minutes.meeting
+    if meeting.is_frozen:
+        raise ValidationError(
+            _("صورتجلسه تصویب شده است؛ رسیدگی نظرها دیگر تغییر نمی‌کند."), code="approved"
+        )
+    if handled == comment.is_handled:
+        return comment
+    comment.handled_at = timezone.now() if handled else None
+    comment.handled_by = user if handled else None
+    comment.save(update_fields=["handled_at", "handled_by", "updated_at"])
+    return comment

@@ -11,11 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from committees import rules
 from committees.forms import (
+    AgendaItemEditForm,
     AgendaItemForm,
     AttendanceForm,
     MeetingForm,
@@ -27,9 +30,10 @@ from committees.forms import (
     RSVPForm,
     SendForReviewForm,
 )
-from committees.models import AgendaItem, Meeting, MeetingState
+from committees.models import AgendaItem, Meeting, MeetingState, MinutesComment
 from committees.permissions import body_for_user, meeting_for_user, require
 from committees.selectors import meetings as meeting_selectors
+from committees.selectors import reviews as review_selectors
 from committees.services import meetings as meeting_services
 from egov_portal.forms import run_service
 from egov_portal.sorting import Column, Sorting, choice_rank
@@ -118,18 +122,55 @@ def _meeting_queryset():
 
 @require_safe
 def meeting_detail(request, pk: int):
+    return _meeting_page(request, pk)
+
+
+def _meeting_page(request, pk: int, *, review_form: ReviewForm | None = None):
+    """The meeting page; ``review_form`` is an attendee's refused answer to the draft,
+    shown again with what he typed."""
     meeting, access = meeting_for_user(request.user, pk, queryset=_meeting_queryset())
     context = meeting_selectors.meeting_page(meeting=meeting, user=request.user, access=access)
     mine, review = context["my_invitation"], context["my_review"]
+    targets = review_selectors.review_targets(
+        agenda_items=meeting.agenda_items.all(), resolutions=_resolutions(meeting)
+    )
+    if review_form is None:
+        review_form = ReviewForm(
+            initial={"decision": review.decision if review else None}, targets=targets
+        )
+    else:
+        review_form.set_targets(targets)
     context |= {
         "rsvp_form": RSVPForm(initial={"rsvp": mine.rsvp if mine else None}),
-        "review_form": ReviewForm(initial={"decision": review.decision if review else None}),
+        "review_form": review_form,
         "postpone_form": PostponeForm(),
         "cancel_form": ReasonForm(),
         "agenda_form": AgendaItemForm(),
         "send_form": SendForReviewForm(),
     }
+    context |= _review_board(meeting, access, person=mine.person if mine else None)
     return render(request, "committees/meeting_detail.html", context)
+
+
+def _resolutions(meeting: Meeting) -> list:
+    return sorted(meeting.resolutions.all(), key=lambda r: (r.order, r.pk))
+
+
+def _review_board(meeting: Meeting, access, *, person=None) -> dict:
+    """The attendees' answers and comments (``selectors.reviews``), from what the meeting
+    page prefetched; the secretariat may mark comments handled until the approval."""
+    board = review_selectors.review_board(
+        meeting=meeting,
+        invitations=meeting.invitations.all(),
+        reviews=meeting.minutes.reviews.all(),
+        agenda_items=meeting.agenda_items.all(),
+        resolutions=_resolutions(meeting),
+    )
+    return {
+        "review_board": board,
+        "my_comments": board.comments_of(person) if board else [],
+        "can_handle_comments": access.manages and not meeting.is_frozen,
+    }
 
 
 @login_required
@@ -150,6 +191,7 @@ def meeting_edit(request, pk: int):
                 online_link=data["online_link"],
                 is_public=data["is_public"],
                 confirmed=data["confirm"],
+                version=data["version"],
             ),
         )
         if done is not None:
@@ -198,14 +240,27 @@ def _secretariat_action(request, pk: int, form_class, call, success: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_schedule(request, pk: int):
-    return _secretariat_action(
+    """Sending invitations cannot be taken back: the page lists who gets them (from the
+    same selector the service sends to) and only a POST with ``confirm=1`` sends."""
+    meeting, access = meeting_for_user(request.user, pk)
+    require(access.manages)
+    confirmed = request.method == "POST" and request.POST.get("confirm") == "1"
+    if confirmed and run_action(
         request,
-        pk,
-        None,
-        lambda meeting, data: meeting_services.meeting_schedule(meeting=meeting),
+        lambda: meeting_services.meeting_schedule(meeting=meeting, confirmed=True),
         _("دعوت‌نامه‌ها برای متصدیان جایگاه‌ها در تاریخ جلسه فرستاده شد."),
+    ):
+        return _detail(meeting)
+    return render(
+        request,
+        "committees/meeting_schedule.html",
+        {
+            "meeting": meeting,
+            "recipients": meeting_selectors.schedule_recipients(meeting=meeting),
+            "can_schedule": rules.allows("schedule", meeting.state) and not meeting.is_frozen,
+        },
     )
 
 
@@ -263,21 +318,28 @@ def agenda_reorder(request, pk: int):
     )
 
 
-def _item_for_user(user, pk: int) -> AgendaItem:
-    item = AgendaItem.objects.filter(pk=pk).only("pk", "meeting_id").first()
+def _item_for_user(user, pk: int, *, removed: bool = False) -> AgendaItem:
+    """The agenda item for its meeting's secretariat (``removed``: one removed, to restore)."""
+    items = AgendaItem.all_objects.filter(pk=pk, removed_at__isnull=not removed)
+    item = items.only("pk", "meeting_id").first()
     if item is None:
         raise Http404
     _meeting, access = meeting_for_user(user, item.meeting_id)
     require(access.manages)
-    return AgendaItem.objects.select_related("meeting__body").get(pk=pk)
+    return items.select_related("meeting__body").get()
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def agenda_item_edit(request, pk: int):
     item = _item_for_user(request.user, pk)
-    initial = {"title": item.title, "description": item.description, "presenter": item.presenter}
-    form = AgendaItemForm(request.POST or None, initial=initial)
+    initial = {
+        "title": item.title,
+        "description": item.description,
+        "presenter": item.presenter,
+        "version": item.version,
+    }
+    form = AgendaItemEditForm(request.POST or None, initial=initial)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -291,11 +353,39 @@ def agenda_item_edit(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def agenda_item_delete(request, pk: int):
+    """A confirmation page naming the item, then (POST) its removal, which the meeting page
+    offers to undo until the minutes are approved."""
     item = _item_for_user(request.user, pk)
+    if request.method == "POST":
+        run_action(
+            request,
+            lambda: meeting_services.agenda_item_delete(item=item, user=request.user),
+            _("دستور «%(title)s» حذف شد؛ تا تصویب صورتجلسه از صفحه جلسه بازمی‌گردد.")
+            % {"title": item.title},
+        )
+        return _detail(item.meeting)
+    return render(
+        request,
+        "committees/remove_confirm.html",
+        {
+            "meeting": item.meeting,
+            "heading": _("حذف دستور جلسه"),
+            "name": item.title,
+            "action": reverse("committees:agenda_item_delete", args=[item.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_restore(request, pk: int):
+    item = _item_for_user(request.user, pk, removed=True)
     run_action(
-        request, lambda: meeting_services.agenda_item_delete(item=item), _("دستور جلسه حذف شد.")
+        request,
+        lambda: meeting_services.agenda_item_restore(item=item),
+        _("دستور «%(title)s» بازگردانده شد.") % {"title": item.title},
     )
     return _detail(item.meeting)
 
@@ -375,7 +465,9 @@ def minutes_edit(request, pk: int):
     require(access.manages and meeting.state in {MeetingState.HELD, MeetingState.IN_REVIEW})
     items = meeting.agenda_items.order_by("order", "pk")
     form = MinutesForm(
-        request.POST or None, items=items, initial={"preamble": meeting.minutes.preamble}
+        request.POST or None,
+        items=items,
+        initial={"preamble": meeting.minutes.preamble, "version": meeting.minutes.version},
     )
     if request.method == "POST" and form.is_valid():
         done = run_service(
@@ -384,12 +476,18 @@ def minutes_edit(request, pk: int):
                 meeting=meeting,
                 preamble=form.cleaned_data["preamble"],
                 discussions=form.discussions(),
+                version=form.cleaned_data["version"],
             ),
         )
         if done is not None:
             messages.success(request, _("صورتجلسه ذخیره شد."))
             return _detail(meeting)
-    return render(request, "committees/minutes_form.html", {"meeting": meeting, "form": form})
+    board = review_selectors.review_board(meeting=meeting, agenda_items=form.items)
+    return render(
+        request,
+        "committees/minutes_form.html",
+        {"meeting": meeting, "form": form, "review_board": board, "can_handle_comments": True},
+    )
 
 
 @login_required
@@ -420,9 +518,39 @@ def minutes_review(request, pk: int):
             person=person,
             decision=form.cleaned_data["decision"],
             comment=form.cleaned_data["comment"],
+            agenda_item_id=_about(form, "item"),
+            resolution_id=_about(form, "resolution"),
         ),
     ):
         messages.success(request, _("نظر شما درباره صورتجلسه ثبت شد."))
-    else:
-        report_form_errors(request, form)
-    return _detail(meeting)
+        return _detail(meeting)
+    # Refused: the page again, with what was typed and why (also as messages, for a
+    # refusal that is not about a field, such as a passed deadline).
+    report_form_errors(request, form)
+    return _meeting_page(request, pk, review_form=form)
+
+
+def _about(form, kind: str) -> int | None:
+    about_kind, pk = form.cleaned_data["about"]
+    return pk if about_kind == kind else None
+
+
+@login_required
+@require_POST
+def minutes_comment_mark(request, pk: int, comment_pk: int):
+    """The secretariat marks an attendee's comment handled («رسیدگی شد») or takes the mark
+    back (``handled=0``); back to the page it came from (the minutes page or the meeting)."""
+    meeting, access = meeting_for_user(request.user, pk)
+    require(access.manages)
+    comment = get_object_or_404(MinutesComment, pk=comment_pk, minutes__meeting=meeting)
+    handled = request.POST.get("handled") != "0"
+    run_action(
+        request,
+        lambda: meeting_services.minutes_comment_mark(
+            comment=comment, handled=handled, user=request.user
+        ),
+        _("نظر «رسیدگی شد» علامت خورد.") if handled else _("علامت «رسیدگی شد» برداشته شد."),
+    )
+    if request.POST.get("back") == "minutes" and not meeting.is_frozen:
+        return redirect("committees:minutes_edit", pk=meeting.pk)
+    return redirect(reverse("committees:meeting_detail", args=[meeting.pk]) + "#review-board")

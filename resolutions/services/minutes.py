@@ -1,6 +1,6 @@
 """Writes about approved minutes: their letter number, the chair's approval (which freezes
-the minutes' snapshot and fingerprint and the meeting, and issues its directives) and the
-historical founding meeting."""
+the minutes' snapshot and fingerprint and the meeting, keeps their signed PDF/A file and
+issues its directives) and the historical founding meeting."""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ from django.utils.translation import gettext as _
 from committees import rules
 from committees.models import AttendanceStatus, LegalBasis, Meeting, MeetingState, Minutes
 from committees.permissions import body_access
+from committees.services.meetings import meeting_removed_purge
 from egov_portal.text.jalali import to_jalali
 from resolutions.documents.minutes import fingerprint_of, minutes_snapshot
 from resolutions.models import Resolution, ResolutionKind
+from resolutions.services.archive import minutes_archive_attach
 from resolutions.services.directives import directives_issue
+from resolutions.services.resolutions import resolutions_removed_purge
 
 
 def _freeze(minutes: Minutes) -> None:
@@ -37,10 +40,12 @@ def minutes_letter_number(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def minutes_approve(*, meeting: Meeting, user) -> Meeting:
+def minutes_approve(*, meeting: Meeting, user, confirmed: bool | None = None) -> Meeting:
     """The chair approves the minutes: they get a letter number, the snapshot of everything
     they print and its fingerprint, and from this moment nothing of the meeting changes (the
-    database refuses it too)."""
+    database refuses it too). Before the review deadline, or while attendees have not
+    answered the draft, the form (``confirmed=False``) is refused until the chair confirms
+    (``rules.minutes_approval_concerns``)."""
     meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
     if meeting.state == MeetingState.APPROVED:
         raise ValidationError(_("این صورتجلسه پیش‌تر تأیید شده است."), code="already_approved")
@@ -56,12 +61,19 @@ def minutes_approve(*, meeting: Meeting, user) -> Meeting:
         attendance__in=[AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE]
     ).exists():
         raise ValidationError(_("حضور و غیاب جلسه ثبت نشده است."), code="no_attendance")
+    rules.require_confirmed(rules.minutes_approval_concerns(meeting), confirmed)
+    # What was removed and not restored is deleted for good: the approved record and its
+    # snapshot hold only what the minutes print.
+    resolutions_removed_purge(meeting=meeting)
+    meeting_removed_purge(meeting=meeting)
     minutes = meeting.minutes
     minutes.letter_number = minutes.letter_number or minutes_letter_number(meeting)
     minutes.letter_date = minutes.letter_date or timezone.localdate()
     minutes.approved_at = timezone.now()
     minutes.approved_by = user
     _freeze(minutes)
+    # Rendered and signed once, now, and kept: every later download is these bytes.
+    minutes_archive_attach(minutes)
     minutes.save()
     meeting.state = MeetingState.APPROVED
     meeting.save(update_fields=["state", "updated_at"])

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from committees import rules
 from committees.models import Meeting, MeetingState
 from committees.selectors.structure import body_ancestors
-from egov_portal.services import rows_renumber, rows_reorder
+from committees.services.meetings import row_remove, row_restore
+from egov_portal.services import rows_reorder
 from egov_portal.text.jalali import display_short
+from egov_portal.versioning import shown, version_claim
 from members.models import Agency
 from resolutions.models import (
     AgencyRole,
@@ -227,6 +229,23 @@ def resolution_create(
     return resolution
 
 
+def _addressee_changes(resolution: Resolution, *, responsible, collaborating):
+    """The addressees for ``version_claim``: (label, stored, sent, stored as shown) per role;
+    read only when the save is refused."""
+    stored = list(resolution.addressees.select_related("agency"))
+    for role, label, sent in (
+        (AgencyRole.RESPONSIBLE, _("دستگاه مسئول اجرا"), responsible),
+        (AgencyRole.COLLABORATING, _("دستگاه‌های همکار"), collaborating),
+    ):
+        agencies = [a.agency for a in stored if a.role == role]
+        yield (
+            label,
+            sorted(a.pk for a in agencies),
+            sorted(a.pk for a in sent),
+            shown([str(a) for a in agencies]),
+        )
+
+
 @transaction.atomic
 def resolution_update(
     *,
@@ -246,10 +265,30 @@ def resolution_update(
     answers=None,
     amends: Resolution | None = None,
     strict: bool = False,
+    version: int | None = None,
 ) -> Resolution:
     """Change a resolution until the minutes are approved (``strict`` as in
-    ``resolution_create``)."""
+    ``resolution_create``; ``version`` as in ``egov_portal.versioning.version_claim``)."""
     _require_editable(resolution.meeting)
+    version_claim(
+        instance=resolution,
+        version=version,
+        submitted={
+            "text": text,
+            "kind": kind,
+            "all_agencies": all_agencies,
+            "deadline": deadline,
+            "deadline_working_days": deadline_working_days,
+            "agenda_item": agenda_item,
+            "is_public": is_public,
+            "classification": classification,
+            "priority": priority,
+            "refer_to": refer_to,
+            "answers": answers,
+            "amends": amends,
+        },
+        also=_addressee_changes(resolution, responsible=responsible, collaborating=collaborating),
+    )
     if amends is not None and amends.meeting.state != MeetingState.APPROVED:
         raise ValidationError(
             _("فقط مصوبه‌ای را می‌توان اصلاح کرد که صورتجلسه‌اش تأیید شده باشد."),
@@ -296,12 +335,33 @@ def resolution_update(
 
 
 @transaction.atomic
-def resolution_delete(*, resolution: Resolution) -> None:
+def resolution_delete(*, resolution: Resolution, user=None) -> None:
+    """Remove a resolution of minutes not yet approved; the others are relettered. It
+    disappears everywhere (``committees.models.Removable``) but :func:`resolution_restore`
+    brings it back, with its addressees, until the minutes are approved, when it is deleted
+    for good (:func:`resolutions_removed_purge`)."""
     meeting = resolution.meeting
     _require_editable(meeting)
-    resolution.addressees.all().delete()
-    resolution.delete()
-    rows_renumber(rows=list(meeting.resolutions.order_by("order", "pk")))
+    row_remove(row=resolution, kept=meeting.resolutions.order_by("order", "pk"), user=user)
+
+
+@transaction.atomic
+def resolution_restore(*, resolution: Resolution) -> Resolution:
+    """Undo :func:`resolution_delete`: the resolution returns at its former letter."""
+    meeting = resolution.meeting
+    _require_editable(meeting)
+    row_restore(row=resolution, kept=meeting.resolutions.order_by("order", "pk"))
+    return resolution
+
+
+def resolutions_removed_purge(*, meeting: Meeting) -> int:
+    """Delete for good the resolutions removed from ``meeting`` (with their addressees):
+    called as its minutes are approved. Returns how many were deleted."""
+    removed = list(Resolution.all_objects.filter(meeting=meeting, removed_at__isnull=False))
+    for resolution in removed:
+        resolution.addressees.all().delete()
+        resolution.delete()
+    return len(removed)
 
 
 @transaction.atomic

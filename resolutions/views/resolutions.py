@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,15 +24,15 @@ def _detail(meeting):
     return redirect("committees:meeting_detail", pk=meeting.pk)
 
 
-def _resolution_for_manager(user, pk: int) -> Resolution:
-    resolution = Resolution.objects.filter(pk=pk).only("pk", "meeting_id").first()
+def _resolution_for_manager(user, pk: int, *, removed: bool = False) -> Resolution:
+    """The resolution for its meeting's secretariat (``removed``: one removed, to restore)."""
+    rows = Resolution.all_objects.filter(pk=pk, removed_at__isnull=not removed)
+    resolution = rows.only("pk", "meeting_id").first()
     if resolution is None:
         raise Http404
     meeting, access = meeting_for_user(user, resolution.meeting_id)
     require(access.manages and not meeting.is_frozen)
-    return (
-        Resolution.objects.select_related("meeting__body").prefetch_related("addressees").get(pk=pk)
-    )
+    return rows.select_related("meeting__body").prefetch_related("addressees").get()
 
 
 @login_required
@@ -62,7 +64,9 @@ def resolution_edit(request, pk: int):
         done = run_service(
             form,
             lambda: resolution_services.resolution_update(
-                resolution=resolution, **form.service_kwargs()
+                resolution=resolution,
+                version=form.cleaned_data["version"],
+                **form.service_kwargs(),
             ),
         )
         if done is not None:
@@ -76,16 +80,48 @@ def resolution_edit(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def resolution_delete(request, pk: int):
+    """A confirmation page naming the resolution, then (POST) its removal, which the
+    meeting page offers to undo until the minutes are approved."""
     resolution = _resolution_for_manager(request.user, pk)
     meeting = resolution.meeting
-    run_action(
+    name = _("بند %(label)s") % {"label": resolution.label}
+    if request.method == "POST":
+        run_action(
+            request,
+            lambda: resolution_services.resolution_delete(resolution=resolution, user=request.user),
+            _("مصوبه «%(name)s» حذف شد؛ تا تصویب صورتجلسه از صفحه جلسه بازمی‌گردد.")
+            % {"name": name},
+        )
+        return _detail(meeting)
+    return render(
         request,
-        lambda: resolution_services.resolution_delete(resolution=resolution),
-        _("مصوبه حذف شد."),
+        "committees/remove_confirm.html",
+        {
+            "meeting": meeting,
+            "heading": _("حذف مصوبه"),
+            "name": name,
+            "text": resolution.text,
+            "action": reverse("resolutions:resolution_delete", args=[resolution.pk]),
+        },
     )
-    return _detail(meeting)
+
+
+@login_required
+@require_POST
+def resolution_restore(request, pk: int):
+    resolution = _resolution_for_manager(request.user, pk, removed=True)
+    try:
+        resolution_services.resolution_restore(resolution=resolution)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("مصوبه بازگردانده شد: بند %(label)s.") % {"label": resolution.label}
+        )
+    return _detail(resolution.meeting)
 
 
 @login_required
