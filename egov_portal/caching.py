@@ -28,7 +28,7 @@ from django.middleware.http import ConditionalGetMiddleware as DjangoConditional
 from django.utils.cache import patch_cache_control, quote_etag
 
 # What Django's {% csrf_token %} renders; the value is the masked token.
-_CSRF_TOKEN_RE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]*(")')
+CSRF_TOKEN_RE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]*(")')
 
 
 def is_personal(request) -> bool:
@@ -69,7 +69,7 @@ class PrivateResponseMiddleware:
 def page_etag(request, response) -> str:
     """A weak ETag of ``response``'s content, blind to the masked CSRF token (see the
     module's docstring)."""
-    content, tokens = _CSRF_TOKEN_RE.subn(rb"\1\2", response.content)
+    content, tokens = CSRF_TOKEN_RE.subn(rb"\1\2", response.content)
     digest = hashlib.sha256(content)
     if tokens:
         digest.update(b"\0" + request.META.get("CSRF_COOKIE", "").encode())

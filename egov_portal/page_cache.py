@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,13 +35,14 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from egov_portal.caching import CSRF_TOKEN_RE
+
 VERSION_KEY = "public-page:version"
 # Apps whose every model a public page may show; from the core, only these models.
 PUBLIC_APPS = frozenset({"members", "committees", "resolutions"})
 PUBLIC_CORE_MODELS = frozenset(
     {"egov_portal.slogan", "egov_portal.province", "auth.user_groups", "auth.group"}
 )
-_CSRF_VALUE_RE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]*(")')
 _MARK = b"\x00csrf\x00"
 
 
@@ -142,7 +142,7 @@ def public_page(view=None, *, on_every_view=None):
                 return HttpResponse(body.replace(_MARK, token), content_type=content_type)
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming:
-                body = _CSRF_VALUE_RE.sub(rb"\1" + _MARK + rb"\2", response.content)
+                body = CSRF_TOKEN_RE.sub(rb"\1" + _MARK + rb"\2", response.content)
                 cache.set(
                     key,
                     (response["Content-Type"], body),
