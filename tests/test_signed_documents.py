@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.test import TestCase
 from django.urls import reverse
 
 from committees.models import Minutes
@@ -63,12 +64,16 @@ def signed(settings, demo_p12, media_root):
     return demo_p12
 
 
-def _approved(body):
+def _approved(body, *, file_kept: bool = True):
+    """Approved minutes; their file is kept when the approval commits (which a test's
+    transaction never does by itself: the callbacks are run here, or dropped)."""
     meeting = in_review_meeting(body)
     resolution_create(
         meeting=meeting, text="راه‌اندازی پنجره واحد", kind="assignment", all_agencies=True
     )
-    meeting = minutes_approve(meeting=meeting, user=user("chair"))
+    with TestCase.captureOnCommitCallbacks(execute=file_kept) as callbacks:
+        meeting = minutes_approve(meeting=meeting, user=user("chair"))
+    assert callbacks, "the approval keeps the file once it commits"
     return Minutes.objects.select_related("meeting").get(meeting=meeting)
 
 
@@ -207,20 +212,34 @@ def test_one_changed_byte_fails_pyhanko_pdfsig_and_the_upload_page(working_group
     assert GENUINE not in html
 
 
-def _approved_without_file(body, monkeypatch):
-    """Older data: approved minutes with their snapshot and fingerprint, but no file."""
-    monkeypatch.setattr("resolutions.services.minutes.minutes_archive_attach", lambda minutes: None)
-    minutes = _approved(body)
-    monkeypatch.undo()
+def _approved_without_file(body):
+    """Older data (or a failed filing): approved minutes with their snapshot and
+    fingerprint, but no file."""
+    minutes = _approved(body, file_kept=False)
     assert minutes.archive_sha256 == ""
     return minutes
 
 
 @pytest.mark.django_db
-def test_minutes_approved_before_files_were_kept_get_theirs_on_first_request(
-    working_group, signed, monkeypatch
-):
-    minutes = _approved_without_file(working_group, monkeypatch)
+def test_a_failed_filing_leaves_the_approval_standing(working_group, signed, monkeypatch):
+    """Rendering or signing fails once the approval has committed: the approval stands,
+    the fault is logged, and the first request for the file makes it."""
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("resolutions.services.archive.minutes_archive_render", broken)
+    minutes = _approved(working_group)
+    assert minutes.approved_at is not None and minutes.archive_sha256 == ""
+    monkeypatch.undo()
+    first = _download(minutes)
+    minutes.refresh_from_db()
+    assert minutes.archive_sha256 == hashlib.sha256(first).hexdigest()
+
+
+@pytest.mark.django_db
+def test_minutes_approved_before_files_were_kept_get_theirs_on_first_request(working_group, signed):
+    minutes = _approved_without_file(working_group)
     first = _download(minutes)
     minutes.refresh_from_db()
     assert minutes.archive_sha256 == hashlib.sha256(first).hexdigest()
@@ -231,8 +250,8 @@ def test_minutes_approved_before_files_were_kept_get_theirs_on_first_request(
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
-def test_the_database_lets_approved_minutes_get_their_file_once(working_group, monkeypatch):
-    minutes = _approved_without_file(working_group, monkeypatch)
+def test_the_database_lets_approved_minutes_get_their_file_once(working_group):
+    minutes = _approved_without_file(working_group)
     rows = Minutes.objects.filter(pk=minutes.pk)
     with pytest.raises(IntegrityError), transaction.atomic():
         rows.update(archive_sha256="a" * 64, preamble="changed on the way")

@@ -1,5 +1,6 @@
 """Writes of the approved minutes' archived file (resolutions.documents.archive): storing it
-at approval, and once, on first request, for minutes approved before files were kept."""
+when the approval commits, or on first request for minutes approved before files were
+kept (or whose filing at approval failed)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,11 @@ from resolutions.documents.archive import archive_file_name, minutes_archive_ren
 logger = logging.getLogger(__name__)
 
 
-def minutes_archive_attach(minutes: Minutes) -> None:
-    """Render and store the file of ``minutes`` (snapshot and fingerprint set, not saved
-    yet) and set its archive fields; the caller saves the minutes (at approval)."""
-    archived = minutes_archive_render(minutes.snapshot, fingerprint=minutes.fingerprint)
-    minutes.archive = default_storage.save(archive_file_name(minutes), ContentFile(archived.pdf))
-    minutes.archive_sha256 = archived.sha256
-    minutes.archive_signer = archived.signer
+def minutes_archive_keep(minutes_id: int) -> None:
+    """Render, sign and store the file of the approved minutes ``minutes_id`` unless they
+    have one (run when the approval commits)."""
+    minutes = Minutes.objects.select_related("meeting").get(pk=minutes_id)
+    minutes_archive_read(minutes)
 
 
 def minutes_archive_read(minutes: Minutes) -> bytes:

@@ -19,7 +19,7 @@ from committees.services.meetings import meeting_removed_purge
 from egov_portal.text.jalali import to_jalali
 from resolutions.documents.minutes import fingerprint_of, minutes_snapshot
 from resolutions.models import Resolution, ResolutionKind
-from resolutions.services.archive import minutes_archive_attach
+from resolutions.services.archive import minutes_archive_keep
 from resolutions.services.directives import directives_issue
 from resolutions.services.resolutions import resolutions_removed_purge
 
@@ -72,9 +72,16 @@ def minutes_approve(*, meeting: Meeting, user, confirmed: bool | None = None) ->
     minutes.approved_at = timezone.now()
     minutes.approved_by = user
     _freeze(minutes)
-    # Rendered and signed once, now, and kept: every later download is these bytes.
-    minutes_archive_attach(minutes)
     minutes.save()
+    # Rendered and signed once the approval has committed (outside its row locks), and
+    # kept: every later download is these bytes. Should it fail, the first request for the
+    # file makes it (minutes_archive_read).
+    minutes_id = minutes.pk
+
+    def keep_file() -> None:  # a function: Django logs a failing callback by its name
+        minutes_archive_keep(minutes_id)
+
+    transaction.on_commit(keep_file, robust=True)
     meeting.state = MeetingState.APPROVED
     meeting.save(update_fields=["state", "updated_at"])
     directives_issue(meeting=meeting, user=user)
