@@ -326,6 +326,9 @@ class Directive(TimeStampedModel):
                 violation_error_message=_("درصد پیشرفت بین ۰ و ۱۰۰ است."),
             ),
         ]
+        # The default order's own index: the newest directives of a list, a search or a
+        # scope are read from it and the scan stops at the page's end.
+        indexes = [models.Index(fields=["-issued_on", "-sequence"], name="directive_newest")]
         permissions = [("view_all_directives", _("مشاهده همه ابلاغ‌ها"))]
 
     def __str__(self) -> str:

@@ -161,6 +161,26 @@ def test_groups_are_capped_with_a_more_link(client):
     assert "بیشتر" in html
 
 
+def test_counts_stop_at_the_limit_and_say_more_than(client, monkeypatch):
+    """A common word matches a share of all the years: each group counts up to
+    COUNT_LIMIT and the page says «بیش از …» rather than count every match."""
+    monkeypatch.setattr("resolutions.selectors.search.COUNT_LIMIT", GROUP_LIMIT + 1)
+    for n in range(GROUP_LIMIT + 3):
+        Agency.objects.create(name=f"اداره سقف‌دار {n}")
+    result = portal_search(user=AnonymousUser(), query="سقف دار")
+    group = {g.kind: g for g in result.groups}["agencies"]
+    assert (group.count, group.capped, group.has_more) == (GROUP_LIMIT + 1, True, True)
+    assert result.capped
+    html = client.get(URL, {"q": "سقف دار"}).content.decode()
+    limit = str(GROUP_LIMIT + 1).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert f"بیش از {limit}" in html
+    assert "جستجو را دقیق‌تر کنید" in html
+
+    monkeypatch.setattr("resolutions.selectors.search.COUNT_LIMIT", GROUP_LIMIT + 3)
+    group = {g.kind: g for g in portal_search(user=AnonymousUser(), query="سقف دار").groups}
+    assert (group["agencies"].count, group["agencies"].capped) == (GROUP_LIMIT + 3, False)
+
+
 def test_search_form_is_in_the_header(client):
     html = client.get(reverse("committees:structure")).content.decode()
     assert 'role="search"' in html

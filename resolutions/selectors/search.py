@@ -101,6 +101,9 @@ from resolutions.models import Resolution
 from resolutions.permissions import reads_everything, visible_directives
 
 GROUP_LIMIT = 10
+#: Matches counted per group at most: past it the page says «بیش از ۱٬۰۰۰». A common word
+#: matches a share of all the years' records; counting them all would grow with the data.
+COUNT_LIMIT = 1000
 MAX_QUERY = 100
 SNIPPET_CONTEXT = 70  # characters of a long text shown on each side of the first match
 
@@ -129,13 +132,14 @@ class Group:
     kind: str
     label: str
     noun: str  # what one hit is («جلسه», «ابلاغ»): the badge on each hit
-    count: int
+    count: int  # at most COUNT_LIMIT
     hits: list[Hit] = field(default_factory=list)
     more_url: str = ""
+    capped: bool = False  # more than ``count`` match
 
     @property
     def has_more(self) -> bool:
-        return self.count > len(self.hits)
+        return self.capped or self.count > len(self.hits)
 
 
 @dataclass
@@ -147,6 +151,11 @@ class SearchResult:
     @property
     def total(self) -> int:
         return sum(group.count for group in self.groups)
+
+    @property
+    def capped(self) -> bool:
+        """Whether :attr:`total` is a lower bound (a group counted up to its limit)."""
+        return any(group.capped for group in self.groups)
 
 
 # --- reading the query -----------------------------------------------------------------------
@@ -418,15 +427,17 @@ def _in_force(on_date: datetime.date) -> Q:
 
 
 def _group(kind, label, noun, qs: QuerySet, make_hit, more_url: str = "") -> Group:
-    count = qs.count()
+    # Counted up to one past the limit: the database stops there.
+    count = qs.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     rows = list(qs[:GROUP_LIMIT])  # even when none: a query budget independent of the rows
     return Group(
         kind=kind,
         label=str(label),
         noun=str(noun),
-        count=count,
+        count=min(count, COUNT_LIMIT),
         hits=[make_hit(row) for row in rows],
         more_url=more_url if count > len(rows) else "",
+        capped=count > COUNT_LIMIT,
     )
 
 
@@ -624,19 +635,27 @@ def _directives(user, needle: str, query: str, terms: Terms) -> Group:
     if terms.letter:
         matches = Q(letter_key=terms.letter)
     else:
+        # The resolutions and agencies that match, each found on its own (the resolutions'
+        # text by its trigram index on PostgreSQL), then their directives by foreign key:
+        # never the text of every directive's resolution joined row by row.
+        texts = Resolution.all_objects.filter(_text_matches("text", query)).values("pk")
+        agencies = Agency.objects.filter(search_text__contains=needle).values("pk")
         matches = (
-            _text_matches("resolution__text", query)
-            | Q(letter_key__contains=needle)
-            | Q(agency__search_text__contains=needle)
+            Q(resolution_id__in=texts) | Q(agency_id__in=agencies) | Q(letter_key__contains=needle)
         )
     qs = (
         visible_directives(user)
         .alias(letter_key=letter_key("letter_number"))
         .filter(matches)
-        .annotate(rank=_letter_rank("letter_key", wanted))
         .select_related("agency", "resolution")
-        .order_by("rank", "-issued_on", "-sequence")
     )
+    if wanted[:1].isdigit():
+        # Only a number can equal or begin a letter number (they begin with the sequence).
+        qs = qs.annotate(rank=_letter_rank("letter_key", wanted)).order_by(
+            "rank", "-issued_on", "-sequence"
+        )
+    else:
+        qs = qs.order_by("-issued_on", "-sequence")
     return _group(
         "directives",
         _("ابلاغ‌ها"),
