@@ -548,6 +548,9 @@ class Meeting(Versioned, TimeStampedModel):
                 violation_error_message=_("زمان پایان جلسه باید بعد از زمان شروع باشد."),
             ),
         ]
+        # Lists newest first (the register, the calendar, search) read the newest meetings
+        # from here and their resolutions by meeting, and stop at the page's end.
+        indexes = [models.Index(fields=["-starts_at", "-id"], name="meeting_newest")]
 
     def __str__(self) -> str:
         return f"{self.title} {self.body}"

@@ -127,11 +127,11 @@ class RegisterFilterForm(_PeriodForm):
 
     field_order = ["q", "body", "kind", "public", "date_from", "date_to"]
 
-    def __init__(self, *args, resolutions, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = Body.objects.filter(
-            pk__in=resolutions.values("meeting__body_id")
-        ).order_by("order", "pk")
+        self.fields["body"].queryset = register_selectors.register_bodies(user).order_by(
+            "order", "pk"
+        )
         self.fields["kind"].choices = [("", _("همه انواع")), *ResolutionKind.choices]
         self.fields["date_from"].label = _("جلسه از تاریخ")
         self.fields["q"].widget.attrs.update(type="search", placeholder=_("بخشی از متن مصوبه…"))

@@ -225,3 +225,30 @@ def test_public_page_query_budget(many, working_group, client, django_assert_num
     _resolutions(working_group, many, is_public=True)
     with django_assert_num_queries(4):
         assert client.get(reverse("resolutions:public_resolutions")).status_code == 200
+
+
+def test_register_count_is_kept_per_user_and_filters_until_a_write(
+    settings,
+    working_group,
+    persona_client,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    """The register's total is kept between requests (it reads every visible resolution);
+    the page's rows never are. Another filter, another user or a write counts again."""
+    settings.USER_SCOPE_CACHE_SECONDS = 600
+    _resolutions(working_group, many=True)
+    client = persona_client("secretary")
+    url = reverse("resolutions:register")
+    total = client.get(url).context["page_obj"].paginator.count
+    assert total >= 30
+    with django_assert_num_queries(11):  # the budget above less the count
+        assert client.get(url, {"page": 2}).context["page_obj"].paginator.count == total
+    with django_assert_num_queries(13):  # another filter is counted (the budget above)
+        assert client.get(url, {"q": "مصوبه 1"}).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _approved(working_group, "مصوبه تازه")
+    assert client.get(url).context["page_obj"].paginator.count == total + 1
+    governor = persona_client("governor_office").get(url).context["page_obj"].paginator
+    assert governor.count >= total + 1

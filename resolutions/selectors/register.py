@@ -48,6 +48,21 @@ def register_resolutions(user) -> QuerySet[Resolution]:
     )
 
 
+def register_bodies(user) -> QuerySet[Body]:
+    """The bodies the register offers as a filter: those whose resolutions ``user`` may
+    list by :func:`register_resolutions`'s rule, and every public body (public resolutions
+    are listed for all). Whether a body has passed a resolution yet is not asked: that
+    would read every resolution of every year."""
+    if not user.is_authenticated:
+        return Body.objects.none()
+    if reads_everything(user):
+        return Body.objects.all()
+    readable = readable_body_ids(user, on_date=timezone.localdate())
+    return Body.objects.filter(
+        Q(is_public=True) | Q(pk__in=readable) | Q(pk__in=secretariat_body_ids(user))
+    )
+
+
 def public_resolutions() -> QuerySet[Resolution]:
     return approved_resolutions().filter(is_public=True)
 

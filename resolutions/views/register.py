@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from egov_portal.page_cache import public_page
+from egov_portal.pagination import KeptCountPaginator, list_key
 from egov_portal.sorting import Column, Sorting
 from resolutions.forms import RegisterFilterForm
 from resolutions.models import DirectiveState
@@ -41,7 +42,7 @@ def register_sorting(request) -> Sorting:
 @require_safe
 def register(request):
     resolutions = register_selectors.register_resolutions(request.user)
-    form = RegisterFilterForm(request.GET or None, resolutions=resolutions)
+    form = RegisterFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     sorting = register_sorting(request)
     rows = sorting.apply(
@@ -49,7 +50,9 @@ def register(request):
             register_selectors.filter_resolutions(resolutions, filters)
         )
     )
-    page = Paginator(rows, REGISTER_PER_PAGE).get_page(request.GET.get("page"))
+    page = KeptCountPaginator(
+        rows, REGISTER_PER_PAGE, count_key=list_key("register", request)
+    ).get_page(request.GET.get("page"))
     page.object_list = register_selectors.attach_status(page.object_list)
     return render(
         request,
