@@ -234,6 +234,8 @@ DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
 # How long what a user may see (the bodies he chairs today) is kept between his requests, at
 # most; a change to seats, rights or groups ends it sooner.
 USER_SCOPE_CACHE_SECONDS = env_int("USER_SCOPE_CACHE_SECONDS", 600)
+# The directives API's lists (per agency and query), until a write of the portal's data.
+API_LIST_CACHE_SECONDS = env_int("API_LIST_CACHE_SECONDS", 300)
 
 # The public address of the portal: every absolute link in e-mails, calendar files, QR codes
 # and PDFs starts with it (`make run` sets it from its HOST and PORT).

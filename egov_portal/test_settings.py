@@ -33,6 +33,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PUBLIC_PAGE_CACHE_SECONDS = 0
 DASHBOARD_CACHE_SECONDS = 0
 USER_SCOPE_CACHE_SECONDS = 0
+API_LIST_CACHE_SECONDS = 0
 # Webhook tests deliver to a small HTTP server of their own on 127.0.0.1, never further.
 WEBHOOK_ALLOW_LOCAL_HTTP = True
 # Documents are unsigned unless a test gives a certificate (tests/test_signed_documents.py),

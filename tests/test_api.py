@@ -116,6 +116,63 @@ def test_list_filters_by_state_and_modified_since(working_group):
 
 
 @pytest.mark.django_db
+def test_list_is_kept_per_agency_until_a_write(
+    settings, working_group, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """With the cache on, a second call answers from it (the key, the limit and the audit
+    record still apply); another agency never gets the first one's answer; a write ends it
+    once it commits; a refused filter is never kept."""
+    settings.API_LIST_CACHE_SECONDS = 300
+    mine = education_directive(working_group)
+    theirs = directive_for(water(), working_group)
+    token, secret = agency_key(education())
+    _other, other_secret = agency_key(water())
+    client = api_client(secret)
+    first = client.get(LIST).json()
+    with django_assert_num_queries(2):  # the key and the audit record: no directive read
+        kept = client.get(LIST)
+    assert kept.status_code == 200 and kept.json() == first
+    assert "no-store" in kept["Cache-Control"]
+    others = [r["id"] for r in api_client(other_secret).get(LIST).json()["results"]]
+    assert theirs.pk in others and mine.pk not in others
+
+    with django_capture_on_commit_callbacks(execute=True):
+        follow.directive_acknowledge(directive=mine, user=user("itmanager"))
+    row = next(r for r in client.get(LIST).json()["results"] if r["id"] == mine.pk)
+    assert row["state"] == "acknowledged"
+
+    assert client.get(LIST, {"state": "nonsense"}).status_code == 400
+    assert client.get(LIST, {"state": "nonsense"}).status_code == 400
+    uses = AuditEvent.objects.filter(
+        model="members.AgencyApiToken", object_id=str(token.pk), action="api_call"
+    )
+    assert (
+        uses.filter(after__status=200).count() == 3 and uses.filter(after__status=400).count() == 2
+    )
+
+
+@pytest.mark.django_db
+def test_last_use_is_written_at_most_once_a_minute_per_address(working_group):
+    token, secret = agency_key(education())
+    api_client(secret).get(LIST)
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    assert first_use is not None and token.last_used_from == "127.0.0.1"
+    api_client(secret).get(LIST)
+    token.refresh_from_db()
+    assert token.last_used_at == first_use  # within the minute: not written again
+    api_client(secret, address="127.0.0.2").get(LIST)
+    token.refresh_from_db()
+    assert token.last_used_from == "127.0.0.2"  # another address is written at once
+    AgencyApiToken.objects.filter(pk=token.pk).update(
+        last_used_at=first_use - datetime.timedelta(minutes=2)
+    )
+    api_client(secret, address="127.0.0.2").get(LIST)
+    token.refresh_from_db()
+    assert token.last_used_at > first_use
+
+
+@pytest.mark.django_db
 def test_list_is_paginated(working_group):
     for _ in range(3):
         education_directive(working_group)
@@ -421,5 +478,7 @@ def test_list_query_budget_does_not_grow_with_rows(working_group, extra, django_
     # the key, its last use, the page's count and rows, the audit record
     with django_assert_num_queries(5):
         assert client.get(LIST).status_code == 200
-    with django_assert_num_queries(6):  # + the invitations of the page's meetings
+    # + the invitations of the page's meetings; the key's last use was written by the first
+    # call (at most once a minute)
+    with django_assert_num_queries(5):
         assert client.get("/api/v1/meetings/").status_code == 200

@@ -7,6 +7,7 @@ like every other use of it (``resolutions.api.audit``).
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 
 from django.utils import timezone
@@ -37,6 +38,20 @@ def address_allowed(token: AgencyApiToken, address: str) -> bool:
     except ValueError:
         return False
     return any(ip in network for network in parse_address_list(token.allowed_addresses))
+
+
+#: How stale the key's «last used» may be before a request writes it again: a system that
+#: calls every second does not write its key's row every second (every call is in the
+#: audit trail all the same).
+LAST_USE_PRECISION = datetime.timedelta(minutes=1)
+
+
+def _last_use_is_stale(token: AgencyApiToken, *, now, address: str) -> bool:
+    return (
+        token.last_used_at is None
+        or now - token.last_used_at >= LAST_USE_PRECISION
+        or (token.last_used_from or "") != (address or "")
+    )
 
 
 class AgencyTokenAuthentication(BaseAuthentication):
@@ -83,9 +98,10 @@ class AgencyTokenAuthentication(BaseAuthentication):
                 refused=refusal.get_codes(),
             )
             raise refusal
-        AgencyApiToken.objects.filter(pk=token.pk).update(
-            last_used_at=now, last_used_from=address or None
-        )
+        if _last_use_is_stale(token, now=now, address=address):
+            AgencyApiToken.objects.filter(pk=token.pk).update(
+                last_used_at=now, last_used_from=address or None
+            )
         return token.account, token
 
     def authenticate_header(self, request):

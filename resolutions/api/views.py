@@ -9,11 +9,14 @@ services behind the pages, which validate and refuse with the same messages.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +28,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from egov_portal.page_cache import kept
 from egov_portal.pdf import pdf_response
 from members.models import AgencyApiToken
 from resolutions.api import selectors
@@ -96,6 +100,29 @@ class AgencyApiView(generics.GenericAPIView):
         return response
 
 
+class KeptListMixin:
+    """A list answered from the cache while nothing it shows has changed: kept per agency,
+    language, day (a directive turns overdue at midnight), host (the page links are
+    absolute) and query string, under the version that any write of the portal's data
+    ends (``egov_portal.page_cache.kept``), for at most ``API_LIST_CACHE_SECONDS``. The
+    key, the limit and the audit record apply to every request, a kept answer included;
+    refusals (a bad filter) are never kept."""
+
+    def list(self, request, *args, **kwargs):
+        def compute():
+            return super(KeptListMixin, self).list(request, *args, **kwargs).data
+
+        parts = (
+            "api",
+            type(self).__name__,
+            self.token.agency_id,
+            get_language(),
+            timezone.localdate().isoformat(),
+            hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32],
+        )
+        return Response(kept(parts, compute, seconds=settings.API_LIST_CACHE_SECONDS))
+
+
 class DirectiveQuerysetMixin:
     def get_queryset(self):
         return selectors.agency_directive_detail(
@@ -111,7 +138,7 @@ class DirectiveQuerysetMixin:
         summary="The agency's directives",
     )
 )
-class DirectiveList(AgencyApiView, generics.ListAPIView):
+class DirectiveList(KeptListMixin, AgencyApiView, generics.ListAPIView):
     """The directives addressed to the key's agency, the least recently changed first;
     with ``modified_since`` only those changed after that moment."""
 
@@ -240,7 +267,7 @@ class DirectiveLetter(DirectiveQuerysetMixin, AgencyApiView):
         summary="Meetings to which the agency is invited",
     )
 )
-class MeetingList(AgencyApiView, generics.ListAPIView):
+class MeetingList(KeptListMixin, AgencyApiView, generics.ListAPIView):
     """The meetings (drafts aside) to which the key's agency is invited — its
     representative's seat, a seat that goes with one of its posts, or one of its people —
     newest first, each with those invitations and their answers."""
