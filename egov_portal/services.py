@@ -29,8 +29,13 @@ def page_view_record(*, key: str) -> int:
             stored = PageCounter.objects.filter(key=key).values_list("views", flat=True)
             cache.add(cache_key, stored.first() or 0, timeout=None)
             views = cache.incr(cache_key)
-        if views % COUNTER_FLUSH_EVERY == 0:
-            PageCounter.objects.update_or_create(key=key, defaults={"views": views})
+        # One UPDATE (no transaction and row lock of update_or_create): the count only
+        # grows, and a later flush carries whatever this one would have.
+        flushed = views % COUNTER_FLUSH_EVERY != 0 or PageCounter.objects.filter(key=key).update(
+            views=views
+        )
+        if not flushed:
+            PageCounter.objects.get_or_create(key=key, defaults={"views": views})
         return views
     if not PageCounter.objects.filter(key=key).update(views=F("views") + 1):
         PageCounter.objects.get_or_create(key=key)
