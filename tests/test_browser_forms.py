@@ -1,8 +1,10 @@
 """Browser tests of the resolution form's searchable agency list and of the date picker,
-both used with the keyboard only, and of agenda papers kept after a refused upload, in
-headless Debian Chromium (Playwright)."""
+both used with the keyboard only, of agenda papers kept after a refused upload, and of two
+tabs editing one resolution, in headless Debian Chromium (Playwright)."""
 
 from __future__ import annotations
+
+import re
 
 import jdatetime
 import pytest
@@ -168,6 +170,50 @@ def test_date_picker_is_used_with_the_keyboard(gilan, working_group, live_server
     assert page.errors == []
 
 
+def test_typing_over_a_filled_date_reached_with_tab_replaces_it(
+    gilan, working_group, live_server, page_as
+):
+    """Tab selects the whole field; the picker's rewrite of its digits keeps that
+    selection, so a typed date replaces the stored one instead of being added to it."""
+    meeting = scheduled_meeting(working_group)
+    page = page_as("secretary")
+    page.goto(
+        live_server.url + reverse("committees:meeting_edit", args=[meeting.pk]),
+        wait_until="networkidle",
+    )
+    day = page.locator("input[data-jdp]").first
+    stored = day.input_value()
+    assert stored and stored[0] in "۰۱۲۳۴۵۶۷۸۹"
+    # Reach the field from the one before it, as a keyboard user does.
+    day.evaluate(
+        """input => {
+            const focusable = [...document.querySelectorAll(
+                "a[href], button, input:not([type=hidden]), select, textarea"
+            )].filter(element => element.offsetParent !== null);
+            focusable[focusable.indexOf(input) - 1].focus();
+        }"""
+    )
+    page.keyboard.press("Tab")
+    expect(day).to_be_focused()
+    page.keyboard.press("Escape")  # closing the picker keeps the selection too
+    target = jdatetime.date.fromgregorian(date=meeting.starts_at.date()) + jdatetime.timedelta(
+        days=7
+    )
+    page.keyboard.type(_fa(target.strftime("%Y/%m/%d")))
+    expect(day).to_have_value(_fa(target.strftime("%Y/%m/%d")))
+
+    # Back with Shift+Tab, typing while the picker is open.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    expect(day).to_be_focused()
+    later = target + jdatetime.timedelta(days=1)
+    page.keyboard.type(later.strftime("%Y/%m/%d"))
+    expect(day).to_have_value(re.compile(r"^[0-9۰-۹]{4}/[0-9۰-۹]{2}/[0-9۰-۹]{2}$"))
+    page.keyboard.press("Escape")
+    expect(day).to_have_value(_fa(later.strftime("%Y/%m/%d")))
+    assert page.errors == []
+
+
 def test_date_picker_never_covers_the_field_near_the_bottom(
     gilan, working_group, live_server, page_as
 ):
@@ -223,3 +269,39 @@ def test_refused_papers_keep_the_good_file_for_the_next_upload(
     expect(page.get_by_test_id("held-files")).to_have_count(0)
     assert [p.original_name for p in Paper.objects.filter(agenda_item=item)] == ["برنامه کار.pdf"]
     assert page.errors == []
+
+
+def test_two_tabs_editing_a_resolution_never_overwrite_each_other(
+    gilan, working_group, live_server, page_as
+):
+    """The secretary opens a resolution's edit form in two tabs. The first tab's save
+    lands; the second is refused with a message naming what is now stored, keeps what was
+    typed there, and saves it only when sent again on purpose."""
+    from tests.test_edit_roundtrip import _case_resolution_edit
+
+    kwargs, _state = _case_resolution_edit(working_group)
+    url = live_server.url + reverse("resolutions:resolution_edit", kwargs=kwargs)
+    first, second = page_as("secretary"), page_as("secretary")
+    for tab in (first, second):
+        tab.goto(url, wait_until="networkidle")
+
+    first.locator("#id_text").fill("سامانه نوبت‌دهی تا پایان سال راه‌اندازی شود.")
+    first.get_by_role("button", name="ذخیره مصوبه").click()
+    first.wait_for_url(re.compile(r"/meetings/\d+/"))
+    stored = Resolution.objects.get(**kwargs)
+    assert stored.text == "سامانه نوبت‌دهی تا پایان سال راه‌اندازی شود."
+
+    second.locator("#id_text").fill("سامانه نوبت‌دهی در شش ماه راه‌اندازی شود.")
+    second.get_by_role("button", name="ذخیره مصوبه").click()
+    second.wait_for_load_state("networkidle")
+    alert = second.get_by_role("alert").filter(has_text="کس دیگری همین را ذخیره کرده است")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("متن مصوبه: «سامانه نوبت‌دهی تا پایان سال راه‌اندازی شود.»")
+    expect(second.locator("#id_text")).to_have_value("سامانه نوبت‌دهی در شش ماه راه‌اندازی شود.")
+    assert Resolution.objects.get(**kwargs).text == stored.text  # nothing overwritten
+
+    # Having read it, the second user keeps his wording: sent again, it is saved.
+    second.get_by_role("button", name="ذخیره مصوبه").click()
+    second.wait_for_url(re.compile(r"/meetings/\d+/"))
+    assert Resolution.objects.get(**kwargs).text == "سامانه نوبت‌دهی در شش ماه راه‌اندازی شود."
+    assert first.errors == [] and second.errors == []

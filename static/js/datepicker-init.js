@@ -31,6 +31,23 @@
     return String(text).replace(/[0-9]/g, function (d) { return PERSIAN.charAt(Number(d)); });
   }
 
+  // Writes ``text`` (the same date in other digits) into the field. Setting a value drops
+  // the selection, and Chromium selects the whole field when Tab reaches it: the selection
+  // is kept, so that typing replaces the date rather than being added to its end.
+  function rewrite(input, text) {
+    if (text === input.value) return;
+    var whole = input.selectionStart === 0 && input.selectionEnd === input.value.length;
+    var from = input.selectionStart;
+    var to = input.selectionEnd;
+    input.value = text;
+    if (document.activeElement !== input || from === null || to === null) return;
+    if (whole) {
+      input.setSelectionRange(0, text.length);
+    } else {
+      input.setSelectionRange(Math.min(from, text.length), Math.min(to, text.length));
+    }
+  }
+
   function start() {
     if (!window.jalaliDatepicker) return;
     var english = (document.documentElement.lang || "").toLowerCase().indexOf("en") === 0;
@@ -39,9 +56,8 @@
       "focusin",
       function (event) {
         var input = event.target;
-        if (input && input.matches && input.matches("input[data-jdp]") && input.value) {
-          input.value = latin(input.value);
-        }
+        if (!input || !input.matches || !input.matches("input[data-jdp]") || !input.value) return;
+        rewrite(input, latin(input.value));
       },
       true
     );
@@ -51,7 +67,7 @@
       document.addEventListener("change", function (event) {
         var input = event.target;
         if (input && input.matches && input.matches("input[data-jdp]") && input.value) {
-          input.value = persian(input.value);
+          rewrite(input, persian(input.value));
         }
       });
     }
@@ -175,7 +191,7 @@
       window.jalaliDatepicker.hide();
       // The value was rewritten in Latin digits for the picker: shown in Persian again.
       if (state.input && state.input.value && !english) {
-        state.input.value = persian(state.input.value);
+        rewrite(state.input, persian(state.input.value));
       }
       if (backToField) refocus();
     }
@@ -256,7 +272,7 @@
       if (!isOpen()) {
         if (event.key === "ArrowDown" && event.altKey && event.target === input) {
           event.preventDefault();
-          if (input.value) input.value = latin(input.value); // as on focus: the picker reads Latin
+          if (input.value) rewrite(input, latin(input.value)); // as on focus: the picker reads Latin
           window.jalaliDatepicker.show(input); // draws at once
           observe();
           paint();
