@@ -12,15 +12,12 @@ class ResolutionsConfig(AppConfig):
         # The webhook task, for a Celery worker (and the web process that sends it by name).
         from egov_portal.env import redis_url
 
-        # Registers the "meeting_letters" job kind, in the web process, a Celery worker and
-        # every management command alike.
-        from resolutions.documents import letters  # noqa: F401
+        # Registers the "meeting_letters" and "dashboard_export" job kinds, in the web
+        # process, a Celery worker and every management command alike.
+        from resolutions.documents import dashboard_export, letters  # noqa: F401
 
         # Registers the directives' panel of the user's desk (/me/).
         from resolutions.selectors import desk  # noqa: F401
-
-        # Registers the "dashboard_export" job kind (the dashboard's Excel and PDF files).
-        from resolutions.views import dashboard  # noqa: F401
 
         if redis_url():
             from resolutions.api import tasks  # noqa: F401
