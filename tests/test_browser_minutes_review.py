@@ -1,14 +1,18 @@
 """The review of the draft minutes in headless Debian Chromium (Playwright): a member who
-attended comments on one resolution; the secretary finds the comment under that
-resolution on the meeting page, sees who answered and how, and marks it handled."""
+attended comments on one resolution; the secretary is told by a notice, finds the comment
+under that resolution on the meeting page, sees who answered and how, and marks it
+handled."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from committees.models import MinutesComment
+from egov_portal.models import Notification
 from resolutions.services.resolutions import resolution_create
 from tests.browser_helpers import screenshot
 from tests.meeting_helpers import in_review_meeting, user
@@ -39,8 +43,20 @@ def test_member_comments_on_a_resolution_and_the_secretary_marks_it_handled(
     comment = MinutesComment.objects.get()
     assert comment.resolution_id == resolution.pk and comment.agenda_item_id is None
 
+    # The secretariat hears of it: a notice in the bell that leads to the review board.
+    Notification.objects.filter(user=user("secretary")).exclude(
+        title__contains=meeting.title
+    ).delete()
     secretary = page_as("secretary")
-    secretary.goto(url, wait_until="networkidle")
+    secretary.goto(live_server.url + reverse("committees:home"), wait_until="networkidle")
+    expect(secretary.get_by_test_id("bell-count")).to_contain_text("۱")
+    secretary.get_by_test_id("bell").click()
+    notice = secretary.get_by_test_id("notice-unread")
+    expect(notice).to_have_count(1)
+    expect(notice).to_contain_text(meeting.title)
+    notice.get_by_role("link").first.click()
+    secretary.wait_for_url(re.compile(r"/meetings/\d+/.*"), wait_until="networkidle")
+    assert secretary.url.endswith("#review-board")
     board = secretary.get_by_test_id("review-board")
     expect(board.get_by_test_id("unhandled-count")).to_contain_text("۱ نظر رسیدگی‌نشده")
     answer = board.get_by_test_id("review-answers").locator("tr", has_text="فاطمه احمدی")
