@@ -49,10 +49,9 @@ def _jalali(day: datetime.date) -> str:
 
 
 def _retype(page, field, text: str) -> None:
-    """Replace a date field's value as a user does: click in it, select all, type. Not
-    ``fill`` (nor Tab then typing): static/js/datepicker-init.js rewrites the value in Latin
-    digits when the field gets the focus, which drops the selection, so what is typed is
-    appended to the old date instead of replacing it."""
+    """Replace a date field's value as a user with a mouse does: click in it, select all,
+    type. (Reaching it with Tab and typing over it is walked in
+    tests/test_browser_forms.py.)"""
     field.click()
     page.keyboard.press("Control+a")
     page.keyboard.type(text)
