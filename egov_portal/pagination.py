@@ -48,3 +48,23 @@ class KeptCountPaginator(Paginator):
             lambda: Paginator.count.func(self),
             seconds=settings.USER_SCOPE_CACHE_SECONDS,
         )
+
+
+class TwoStepPaginator(Paginator):
+    """Pages chosen on a lean query, their rows read in full after.
+
+    A page of 25 rows sorted out of thousands used to join every candidate row to its
+    relations (``select_related``) before sorting them all. Here the sort runs on the ids
+    and the sort keys only; the 25 rows of the page are then read with their relations in
+    a second query, in the page's order. The queryset's annotations stay in both.
+    """
+
+    def __init__(self, object_list, per_page, **kwargs):
+        self.full = object_list
+        lean = object_list.select_related(None).prefetch_related(None).only("pk")
+        super().__init__(lean, per_page, **kwargs)
+
+    def _get_page(self, object_list, number, paginator):
+        ids = [row.pk for row in object_list]
+        rows = {row.pk: row for row in self.full.filter(pk__in=ids)} if ids else {}
+        return super()._get_page([rows[pk] for pk in ids if pk in rows], number, paginator)

@@ -543,5 +543,23 @@ def test_detail_query_budget(working_group, persona_client, django_assert_num_qu
     assert len(response.context["reports"]) == count
 
 
-INBOX_QUERIES = 21  # with one for the user's directive scope, counted cold
+INBOX_QUERIES = 22  # with one for the directive scope (cold) and one for the page's rows (two-step)
 DETAIL_QUERIES = 23
+
+
+@pytest.mark.django_db
+def test_two_step_pages_hold_the_rows_of_one_query_in_its_order(working_group):
+    """The inbox chooses a page on ids and sort keys, then reads its rows in full: every
+    page has exactly the rows, the order and the annotations the single query gives."""
+    from django.core.paginator import Paginator
+
+    from egov_portal.pagination import TwoStepPaginator
+    from resolutions.views.directives import inbox_order
+
+    approved_with(working_group, *[{"responsible": [education(), water()]}] * 9)
+    directives = inbox_order(Directive.objects.all(), today=timezone.localdate())
+    one, two = Paginator(directives, 7), TwoStepPaginator(directives, 7)
+    assert one.count == two.count >= 18
+    for number in one.page_range:
+        expected = [(d.pk, d.overdue, d.agency.name) for d in one.page(number)]
+        assert [(d.pk, d.overdue, d.agency.name) for d in two.page(number)] == expected

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, IntegerField, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from committees.permissions import require
 from egov_portal import held_uploads
 from egov_portal.forms import run_service
+from egov_portal.pagination import TwoStepPaginator
 from egov_portal.sorting import Column, Sorting, choice_rank
 from egov_portal.text.collation import persian_order
 from egov_portal.text.i18n import digits
@@ -116,7 +116,7 @@ def inbox(request):
         if data["overdue"]:
             directives = directives.overdue_on(today)
             filtered = True
-    page = Paginator(directives, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = TwoStepPaginator(directives, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [DirectiveRow(d, d.overdue) for d in page.object_list]
     return render(
         request,
