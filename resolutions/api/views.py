@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -26,6 +27,7 @@ from rest_framework import exceptions, generics, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from egov_portal.page_cache import kept
@@ -109,8 +111,11 @@ class KeptListMixin:
     refusals (a bad filter) are never kept."""
 
     def list(self, request, *args, **kwargs):
-        def compute():
-            return super(KeptListMixin, self).list(request, *args, **kwargs).data
+        def compute() -> bytes:
+            # Kept as the JSON the client gets (the API renders JSON only): a hit neither
+            # unpickles the rows nor encodes them again.
+            data = super(KeptListMixin, self).list(request, *args, **kwargs).data
+            return JSONRenderer().render(data)
 
         parts = (
             "api",
@@ -120,7 +125,8 @@ class KeptListMixin:
             timezone.localdate().isoformat(),
             hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32],
         )
-        return Response(kept(parts, compute, seconds=settings.API_LIST_CACHE_SECONDS))
+        body = kept(parts, compute, seconds=settings.API_LIST_CACHE_SECONDS)
+        return HttpResponse(body, content_type=JSONRenderer.media_type)
 
 
 class DirectiveQuerysetMixin:
