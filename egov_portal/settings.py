@@ -210,7 +210,7 @@ REDIS_CACHE_URL = env_str("REDIS_CACHE_URL", default=REDIS_URL)
 if REDIS_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "egov_portal.cache.ReusedClientRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "egov",
         }

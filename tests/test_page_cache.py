@@ -174,7 +174,7 @@ def test_with_redis_the_counter_is_an_atomic_increment_written_back_in_steps(set
     _require_redis(TEST_REDIS_URL)
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "egov_portal.cache.ReusedClientRedisCache",
             "LOCATION": TEST_REDIS_URL,
             "KEY_PREFIX": "egov-test-counter",
         }
@@ -214,3 +214,29 @@ def test_the_bodies_a_user_chairs_are_kept_per_user_until_a_right_changes(
     with django_capture_on_commit_callbacks(execute=True):
         assign_perm("committees.chair_body", users.get(username="chair"), steering)
     assert steering.pk in chaired_body_ids(users.get(username="chair"))
+
+
+def test_the_redis_cache_reuses_one_client_per_pool(settings):
+    """Django builds a Redis client per operation (each fills ~500 callbacks); the portal's
+    backend keeps one per connection pool, and it still reads, writes and counts."""
+    from django.core.cache import caches
+
+    from tests.test_jobs import TEST_REDIS_URL, _require_redis
+
+    _require_redis(TEST_REDIS_URL)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "egov_portal.cache.ReusedClientRedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": "egov-test-client",
+        }
+    }
+    redis_cache = caches["default"]
+    redis_cache.clear()
+    redis_cache.set("page", (b"<p>", "text/html"), 60)
+    assert redis_cache.get("page") == (b"<p>", "text/html")
+    redis_cache.add("views", 1)
+    assert redis_cache.incr("views") == 2
+    client = redis_cache._cache.get_client()
+    assert redis_cache._cache.get_client(write=True) is client
+    redis_cache.clear()

@@ -125,7 +125,7 @@ def _env_file(path: Path) -> dict[str, str]:
 def test_settings_cache_is_on_redis_when_redis_url_is_set(monkeypatch):
     settings = _settings_with(monkeypatch, REDIS_URL="redis://cache.example:6379/0")
     cache = settings["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "egov_portal.cache.ReusedClientRedisCache"
     assert cache["LOCATION"] == "redis://cache.example:6379/0"
     # Sessions are in the database every instance shares, with a copy in that shared cache
     # (never in one process's memory).
@@ -575,7 +575,7 @@ def test_production_wrong_password_is_refused(stack):
 
 
 def test_production_django_cache_is_on_the_shared_redis(stack):
-    assert stack.lookup["cache_backend"] == "RedisCache"
+    assert stack.lookup["cache_backend"] == "ReusedClientRedisCache"
     value = _redis_client().get("egov:1:production-test")
     assert value is not None
     assert b"written by manage.py" in value
