@@ -116,8 +116,10 @@ def prepare_database(years: int, env: dict) -> str:
         )
         return name
     psql(f'DROP DATABASE IF EXISTS "{name}"')
+    shutil.rmtree(media_root(name), ignore_errors=True)  # its files go with it
     psql(f'CREATE DATABASE "{name}"')
-    env = {**env, "DATABASE_URL": f"{PG}/{name}"}
+    media_root(name).mkdir(parents=True, exist_ok=True)
+    env = {**env, "DATABASE_URL": f"{PG}/{name}", "MEDIA_ROOT": str(media_root(name))}
     subprocess.run([PY, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     started = time.monotonic()
     subprocess.run(
@@ -161,9 +163,18 @@ def wrk(url: str, header: str, lua: Path) -> dict:
     }
 
 
+def media_root(name: str) -> Path:
+    """The stored files of the bench database ``name`` (the archived minutes filed on a
+    first download, say), kept beside it between runs: a database that names files of a
+    media folder gone with an earlier run would serve errors instead of documents."""
+    return ROOT / ".bench" / name / "media"
+
+
 def bench_years(years: int, base_env: dict, work: Path) -> dict:
     name = prepare_database(years, base_env)
-    env = {**base_env, "DATABASE_URL": f"{PG}/{name}"}
+    media = media_root(name)
+    media.mkdir(parents=True, exist_ok=True)
+    env = {**base_env, "DATABASE_URL": f"{PG}/{name}", "MEDIA_ROOT": str(media)}
     # The in-process part first: sessions, URLs, query counts, documents, jobs, exports.
     result_file = work / f"worker-{years}.json"
     port = free_port()
