@@ -238,6 +238,28 @@ def test_a_failed_filing_leaves_the_approval_standing(working_group, signed, mon
 
 
 @pytest.mark.django_db
+def test_a_lost_archived_file_is_said_so_and_not_replaced(working_group, signed, caplog):
+    """The filed PDF is gone from the storage (media lost, restored without it): the
+    download says so in Persian with a 503, logs it, and neither makes another file nor
+    touches the record."""
+    minutes = _approved(working_group)
+    stored = (minutes.archive.name, minutes.archive_sha256)
+    minutes.archive.storage.delete(minutes.archive.name)
+    response = client_for("chair").get(
+        reverse("resolutions:minutes_pdf", args=[minutes.meeting_id])
+    )
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert 'data-testid="archive-missing"' in html
+    assert "درگاه نسخه دیگری به جای آن نمی‌سازد" in html
+    assert minutes.fingerprint in html
+    assert any("missing from the storage" in r.getMessage() for r in caplog.records)
+    minutes.refresh_from_db()
+    assert (minutes.archive.name, minutes.archive_sha256) == stored
+    assert not minutes.archive.storage.exists(minutes.archive.name)
+
+
+@pytest.mark.django_db
 def test_minutes_approved_before_files_were_kept_get_theirs_on_first_request(working_group, signed):
     minutes = _approved_without_file(working_group)
     first = _download(minutes)

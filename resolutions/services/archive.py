@@ -22,14 +22,28 @@ def minutes_archive_keep(minutes_id: int) -> None:
     minutes_archive_read(minutes)
 
 
+class ArchivedFileMissing(Exception):
+    """The minutes were filed, but their file is not in the storage any more (a media
+    folder lost or restored without it). It is the only official copy: nothing else is
+    made in its place; an administrator restores it from the backups."""
+
+
 def minutes_archive_read(minutes: Minutes) -> bytes:
     """The archived file of approved ``minutes``, rendered, signed and kept now if they
     have none yet (minutes approved before files were kept, demo data). The file is written
     once: when two requests race, the first one stored wins and the other's copy is removed.
     """
     if minutes.archive_sha256:
-        with default_storage.open(minutes.archive.name, "rb") as stored:
-            return stored.read()
+        try:
+            with default_storage.open(minutes.archive.name, "rb") as stored:
+                return stored.read()
+        except FileNotFoundError:
+            logger.error(
+                "The archived file %s of the approved minutes %s is missing from the storage",
+                minutes.archive.name,
+                minutes.pk,
+            )
+            raise ArchivedFileMissing(minutes.archive.name) from None
     if minutes.meeting.state != MeetingState.APPROVED or not minutes.fingerprint:
         raise ValueError("Only approved minutes have an archived file.")
     snapshot = minutes.snapshot

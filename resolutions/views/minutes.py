@@ -79,7 +79,11 @@ def minutes_pdf(request, pk: int):
     meeting = _printable_meeting(request, pk)
     if meeting.state == MeetingState.APPROVED:
         minutes = Minutes.objects.select_related("meeting").get(meeting=meeting)
-        pdf = archive_services.minutes_archive_read(minutes)
+        try:
+            pdf = archive_services.minutes_archive_read(minutes)
+        except archive_services.ArchivedFileMissing:
+            context = {"meeting": meeting, "minutes": minutes}
+            return render(request, "resolutions/minutes_archive_missing.html", context, status=503)
         return pdf_response(pdf, filename=f"minutes-{meeting.body_id}-{meeting.number}")
     with official_document():
         context = minutes_document(meeting)
