@@ -34,3 +34,9 @@ class ReusedClientRedisCache(RedisCache):
     @cached_property
     def _cache(self):
         return ReusedClientRedisCacheClient(self._servers, **self._options)
+
+    def count(self, key, version=None) -> int:
+        """Redis's ``INCR`` of ``key`` in one round trip, the new value; 1 when the key was
+        missing (Django's ``incr`` asks ``EXISTS`` first, to raise for a missing key)."""
+        key = self.make_and_validate_key(key, version=version)
+        return self._cache.get_client(key, write=True).incr(key)

@@ -14,10 +14,11 @@ running the view:
   would set it).
 * **How long.** Until anything the public pages show is written: every save, delete or
   many-to-many change of a model of ``members``, ``committees`` or ``resolutions`` (and
-  the province and its slogans) bumps one version number, after the transaction commits,
-  and the version is part of every key; a reader who saw the old version only ever
-  stores under the old key. Writes that bypass model signals (``QuerySet.update``) show
-  within :data:`PUBLIC_PAGE_CACHE_SECONDS` at the latest. The date is part of the key, so
+  the province and its slogans) bumps one version number, after the transaction commits.
+  A page is kept with the version it was made at and served only while that is the
+  version (both read in one round trip); a reader who saw the old version stores his
+  page tagged with it, so the next visitor makes it again. Writes that bypass model
+  signals (``QuerySet.update``) show within :data:`PUBLIC_PAGE_CACHE_SECONDS` at the latest. The date is part of the key, so
   a holding that starts or ends today shows today.
 """
 
@@ -115,9 +116,22 @@ def carries_state(request) -> bool:
     )
 
 
-def _key(request, version: int) -> str:
+def _key(request) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"public-page:{version}:{get_language()}:{timezone.localdate().isoformat()}:{path}"
+    return f"public-page:{get_language()}:{timezone.localdate().isoformat()}:{path}"
+
+
+def _lookup(key: str) -> tuple[int, tuple | None]:
+    """The data's version and the page kept under ``key`` if it was made at that version,
+    in one round trip to the cache (the page is stored with the version it was made at)."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return _version(), None
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return version, entry
+    return version, None
 
 
 def public_page(view=None, *, on_every_view=None):
@@ -132,20 +146,22 @@ def public_page(view=None, *, on_every_view=None):
         def wrapped(request, *args, **kwargs):
             if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0 or carries_state(request):
                 return view(request, *args, **kwargs)
-            key = _key(request, _version())
-            kept = cache.get(key)
+            key = _key(request)
+            version, kept = _lookup(key)
             if kept is not None:
                 if on_every_view is not None:
                     on_every_view()
-                content_type, body = kept
+                _version_made, content_type, body = kept
                 token = get_token(request).encode()
                 return HttpResponse(body.replace(_MARK, token), content_type=content_type)
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming:
                 body = CSRF_TOKEN_RE.sub(rb"\1" + _MARK + rb"\2", response.content)
+                # Tagged with the version read before the view ran: a write committed
+                # meanwhile has bumped it, and the next visitor makes the page again.
                 cache.set(
                     key,
-                    (response["Content-Type"], body),
+                    (version, response["Content-Type"], body),
                     timeout=settings.PUBLIC_PAGE_CACHE_SECONDS,
                 )
             return response

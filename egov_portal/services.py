@@ -23,12 +23,20 @@ def page_view_record(*, key: str) -> int:
     """
     if _shared_cache():
         cache_key = f"page-views:{key}"
-        try:
-            views = cache.incr(cache_key)
-        except ValueError:
-            stored = PageCounter.objects.filter(key=key).values_list("views", flat=True)
-            cache.add(cache_key, stored.first() or 0, timeout=None)
-            views = cache.incr(cache_key)
+        count = getattr(cache, "count", None)  # egov_portal.cache: one round trip
+        if count is not None:
+            views = count(cache_key)
+            if views == 1:  # the key was missing (Redis restarted): go on from the database
+                stored = PageCounter.objects.filter(key=key).values_list("views", flat=True)
+                if stored.first():
+                    views = cache.incr(cache_key, stored.first())
+        else:
+            try:
+                views = cache.incr(cache_key)
+            except ValueError:
+                stored = PageCounter.objects.filter(key=key).values_list("views", flat=True)
+                cache.add(cache_key, stored.first() or 0, timeout=None)
+                views = cache.incr(cache_key)
         # One UPDATE (no transaction and row lock of update_or_create): the count only
         # grows, and a later flush carries whatever this one would have.
         flushed = views % COUNTER_FLUSH_EVERY != 0 or PageCounter.objects.filter(key=key).update(
