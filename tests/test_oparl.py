@@ -443,6 +443,34 @@ def test_the_checksums_are_worked_out_ahead_of_the_harvesters(working_group, mon
     assert all(m["resultsProtocol"]["sha512Checksum"] for m in meetings)
 
 
+def test_a_lost_minutes_file_is_left_out_of_lists_and_its_own_url_says_so(
+    working_group, media_root, caplog
+):
+    """The archived PDF of public minutes is gone from the storage: the meeting is still
+    listed (without ``resultsProtocol``: no file is published without its checksum), the
+    File and its download answer 503 as OParl errors, and the checksum command goes on."""
+    meeting = approved_meeting(working_group, public=True)
+    client = Client()
+    assert client.get(reverse("resolutions:minutes_pdf", args=[meeting.pk])).status_code == 200
+    minutes = meeting.minutes.__class__.objects.get(pk=meeting.minutes.pk)
+    minutes.archive.storage.delete(minutes.archive.name)
+    cache.clear()
+
+    data = client.get(reverse("resolutions:oparl_meeting", args=[meeting.pk])).json()
+    assert data["id"].endswith(f"/meeting/{meeting.pk}/") and "resultsProtocol" not in data
+    listed = client.get(reverse("resolutions:oparl_body_meetings", args=[working_group.pk]))
+    assert listed.status_code == 200
+    for url_name in ("resolutions:oparl_file", "resolutions:oparl_file_download"):
+        response = client.get(reverse(url_name, args=[meeting.pk]))
+        assert response.status_code == 503
+        assert response.json()["type"].endswith("/Error")
+        assert "از پشتیبان" in response.json()["message"]
+    out = io.StringIO()
+    call_command("oparl_checksums", stdout=out)
+    assert "پی‌دی‌اف تازه حساب‌شده" in out.getvalue()
+    assert any("missing from the storage" in r.getMessage() for r in caplog.records)
+
+
 # --- the answer: JSON, CORS, conditional GET ------------------------------------------------------
 
 

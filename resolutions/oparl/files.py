@@ -26,7 +26,7 @@ from resolutions.documents.minutes import (
     minutes_document_context,
     minutes_emblem,
 )
-from resolutions.services.archive import minutes_archive_read
+from resolutions.services.archive import ArchivedFileMissing, minutes_archive_read
 
 MINUTES_TEMPLATE = "resolutions/pdf/minutes.html"
 #: Approved minutes never change; a key that stops being asked for simply ages out.
@@ -80,6 +80,16 @@ def minutes_pdf_facts(meeting: Meeting) -> PdfFacts:
     return facts
 
 
+def minutes_pdf_facts_or_none(meeting: Meeting) -> PdfFacts | None:
+    """:func:`minutes_pdf_facts`, or None while the approved minutes' archived file is
+    missing from the storage (logged by ``minutes_archive_read``): a list that shows the
+    meeting still answers, without that file."""
+    try:
+        return minutes_pdf_facts(meeting)
+    except ArchivedFileMissing:
+        return None
+
+
 def minutes_pdf_facts_prepare(meetings: Iterable[Meeting]) -> tuple[int, int]:
     """Work out the facts of every meeting's minutes not in the cache yet, so that no
     harvester waits for a PDF to be read or rendered (``manage.py oparl_checksums``).
@@ -88,8 +98,9 @@ def minutes_pdf_facts_prepare(meetings: Iterable[Meeting]) -> tuple[int, int]:
     for meeting in meetings:
         total += 1
         minutes = meeting.minutes
-        if not minutes.archive_sha256 or cache.get(_facts_key(minutes)) is None:
-            minutes_pdf_facts(meeting)
+        unknown = not minutes.archive_sha256 or cache.get(_facts_key(minutes)) is None
+        # A file missing from the storage is logged and left out.
+        if unknown and minutes_pdf_facts_or_none(meeting) is not None:
             rendered += 1
     return total, rendered
 

@@ -33,6 +33,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from egov_portal.caching import is_personal
 from egov_portal.text.i18n import portal_language
+from resolutions.services.archive import ArchivedFileMissing
 
 ERROR_TYPE = "https://schema.oparl.org/1.1/Error"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -107,6 +108,14 @@ def oparl_endpoint(view: Callable) -> Callable:
                     response = _error(410, _("این پرونده دیگر منتشر نمی‌شود."))
                 except BadQuery as refusal:
                     response = _error(400, str(refusal))
+                except ArchivedFileMissing:  # logged where it was found
+                    response = _error(
+                        503,
+                        _(
+                            "پرونده بایگانی‌شده این صورتجلسه در دسترس نیست؛ "
+                            "راهبر سامانه آن را از پشتیبان بازمی‌گرداند."
+                        ),
+                    )
         response["Access-Control-Allow-Origin"] = "*"
         # A page's script may read the validator to ask again with If-None-Match.
         response["Access-Control-Expose-Headers"] = "ETag"

@@ -331,12 +331,13 @@ def meeting_object(
     *,
     agenda: list[AgendaItem],
     participants: list[int],
-    facts: PdfFacts,
+    facts: PdfFacts | None,
     modified: datetime.datetime,
     omit_internal: bool = False,
 ) -> dict:
     """A meeting whose approved minutes are public: its time and place, its agenda, the
-    published people recorded present, and the minutes as ``resultsProtocol``."""
+    published people recorded present, and the minutes as ``resultsProtocol`` (left out
+    while their archived file is missing: a file without its checksum is not published)."""
     return compact(
         {
             "id": oparl_url("meeting", meeting.pk),
@@ -348,7 +349,7 @@ def meeting_object(
             "location": location_object(meeting),
             "organization": [oparl_url("organization", meeting.body_id)],
             "participant": [oparl_url("person", pk) for pk in participants],
-            "resultsProtocol": file_object(meeting, facts),
+            "resultsProtocol": file_object(meeting, facts) if facts is not None else None,
             "agendaItem": [] if omit_internal else [agenda_item_object(i) for i in agenda],
             "web": absolute("committees:meeting_detail", meeting.pk),
             "created": date_time(meeting.created_at),

@@ -27,7 +27,12 @@ from egov_portal.pdf import pdf_response
 from members.models import Person, PositionHolding
 from resolutions.models import Resolution
 from resolutions.oparl import selectors, serializers
-from resolutions.oparl.files import minutes_filename, minutes_pdf_bytes, minutes_pdf_facts
+from resolutions.oparl.files import (
+    minutes_filename,
+    minutes_pdf_bytes,
+    minutes_pdf_facts,
+    minutes_pdf_facts_or_none,
+)
 from resolutions.oparl.http import (
     Gone,
     ListedObject,
@@ -358,7 +363,7 @@ def _meeting_data(
             meeting,
             agenda=agenda.get(meeting.pk, []),
             participants=present.get(meeting.pk, []),
-            facts=minutes_pdf_facts(meeting),
+            facts=minutes_pdf_facts_or_none(meeting),
             modified=meeting.oparl_modified,
             omit_internal=omit_internal,
         )
