@@ -21,9 +21,11 @@ from egov_portal.page_cache import kept
 NOT_FILTERS = frozenset({"page", "sort"})
 
 
-def list_key(name: str, request) -> tuple:
+def list_key(name: str, request, *scope) -> tuple:
     """What makes one user's count of the list ``name`` differ from another's: the user,
-    the day (what is visible can depend on it) and the filters in the query string."""
+    the day (what is visible can depend on it), the filters in the query string, and
+    ``scope``: what else decides what he sees and bumps no version when it changes (a
+    global permission or a group's)."""
     filters = sorted(
         (key, value)
         for key, values in request.GET.lists()
@@ -31,7 +33,7 @@ def list_key(name: str, request) -> tuple:
         for value in values
     )
     digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
-    return (name, request.user.pk, timezone.localdate().isoformat(), digest)
+    return (name, request.user.pk, *scope, timezone.localdate().isoformat(), digest)
 
 
 class KeptCountPaginator(Paginator):

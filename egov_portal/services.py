@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.db.models.functions import Greatest
 
 from egov_portal.data.slogans import SLOGANS
 from egov_portal.models import PageCounter, Province, Slogan
@@ -28,8 +29,9 @@ def page_view_record(*, key: str) -> int:
             views = count(cache_key)
             if views == 1:  # the key was missing (Redis restarted): go on from the database
                 stored = PageCounter.objects.filter(key=key).values_list("views", flat=True)
-                if stored.first():
-                    views = cache.incr(cache_key, stored.first())
+                stored = stored.first()
+                if stored:
+                    views = cache.incr(cache_key, stored)
         else:
             try:
                 views = cache.incr(cache_key)
@@ -37,10 +39,10 @@ def page_view_record(*, key: str) -> int:
                 stored = PageCounter.objects.filter(key=key).values_list("views", flat=True)
                 cache.add(cache_key, stored.first() or 0, timeout=None)
                 views = cache.incr(cache_key)
-        # One UPDATE (no transaction and row lock of update_or_create): the count only
-        # grows, and a later flush carries whatever this one would have.
+        # One UPDATE (no transaction and row lock of update_or_create); the stored count
+        # never goes back when two processes' flushes land out of order.
         flushed = views % COUNTER_FLUSH_EVERY != 0 or PageCounter.objects.filter(key=key).update(
-            views=views
+            views=Greatest(F("views"), views)
         )
         if not flushed:
             PageCounter.objects.get_or_create(key=key, defaults={"views": views})

@@ -649,8 +649,9 @@ def _directives(user, needle: str, query: str, terms: Terms) -> Group:
         .filter(matches)
         .select_related("agency", "resolution")
     )
-    if wanted[:1].isdigit():
-        # Only a number can equal or begin a letter number (they begin with the sequence).
+    if "/" in wanted or any(c.isdigit() for c in wanted):
+        # Only a query with a digit or a «/» can equal or begin a letter number (a body's
+        # pattern may put its prefix first); a word is ordered newest first alone.
         qs = qs.annotate(rank=_letter_rank("letter_key", wanted)).order_by(
             "rank", "-issued_on", "-sequence"
         )

@@ -14,6 +14,7 @@ from egov_portal.pagination import KeptCountPaginator, list_key
 from egov_portal.sorting import Column, Sorting
 from resolutions.forms import RegisterFilterForm
 from resolutions.models import DirectiveState
+from resolutions.permissions import reads_everything
 from resolutions.selectors import register as register_selectors
 
 REGISTER_PER_PAGE = 25
@@ -51,7 +52,9 @@ def register(request):
         )
     )
     page = KeptCountPaginator(
-        rows, REGISTER_PER_PAGE, count_key=list_key("register", request)
+        rows,
+        REGISTER_PER_PAGE,
+        count_key=list_key("register", request, reads_everything(request.user)),
     ).get_page(request.GET.get("page"))
     page.object_list = register_selectors.attach_status(page.object_list)
     return render(
