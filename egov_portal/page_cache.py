@@ -18,8 +18,8 @@ running the view:
   A page is kept with the version it was made at and served only while that is the
   version (both read in one round trip); a reader who saw the old version stores his
   page tagged with it, so the next visitor makes it again. Writes that bypass model
-  signals (``QuerySet.update``) show within :data:`PUBLIC_PAGE_CACHE_SECONDS` at the latest. The date is part of the key, so
-  a holding that starts or ends today shows today.
+  signals (``QuerySet.update``) show within :data:`PUBLIC_PAGE_CACHE_SECONDS` at the
+  latest. The date is part of the key, so a holding that starts or ends today shows today.
 """
 
 from __future__ import annotations

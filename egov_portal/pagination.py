@@ -1,9 +1,12 @@
-"""A paginator whose count is kept between requests.
+"""Paginators for long lists whose page must not cost more as the years add rows.
 
-Counting every row a user may list (every resolution of ten years, say) costs as much as
-the rows grow; the page itself reads only its 25. The count is kept in the cache under the
-data's version (``egov_portal.page_cache.kept``): any write of the portal's data ends it
-once it commits, and ``USER_SCOPE_CACHE_SECONDS`` bounds it (0: counted every time).
+* :class:`KeptCountPaginator`: counting every row a user may list (every resolution of ten
+  years, say) costs as much as the rows grow; the page itself reads only its 25. The count
+  is kept in the cache under the data's version (``egov_portal.page_cache.kept``): any
+  write of the portal's data ends it once it commits, and ``USER_SCOPE_CACHE_SECONDS``
+  bounds it (0: counted every time).
+* :class:`TwoStepPaginator`: the page is chosen on ids and sort keys, its rows read in
+  full after.
 """
 
 from __future__ import annotations

@@ -30,6 +30,16 @@ def approved_resolutions() -> QuerySet[Resolution]:
     return Resolution.objects.filter(meeting__state=MeetingState.APPROVED)
 
 
+def records_of_own_bodies(user, body_field: str, *, on_date: datetime.date | None = None) -> Q:
+    """Rows whose ``body_field`` is a body ``user`` reads the records of on ``on_date``
+    (a seat he holds, the chair, a reading grant) or runs the secretariat of: the register's
+    and the search's rule for resolutions beyond the public ones."""
+    readable = readable_body_ids(user, on_date=on_date or timezone.localdate())
+    return Q(**{f"{body_field}__in": readable}) | Q(
+        **{f"{body_field}__in": secretariat_body_ids(user)}
+    )
+
+
 def register_resolutions(user) -> QuerySet[Resolution]:
     """Resolutions of approved minutes ``user`` may list: all of them for the governor's
     office and administrators; those of the bodies whose records he reads (a seat he holds
@@ -40,12 +50,7 @@ def register_resolutions(user) -> QuerySet[Resolution]:
         return qs.none()
     if reads_everything(user):
         return qs
-    readable = readable_body_ids(user, on_date=timezone.localdate())
-    return qs.filter(
-        Q(is_public=True)
-        | Q(meeting__body_id__in=readable)
-        | Q(meeting__body_id__in=secretariat_body_ids(user))
-    )
+    return qs.filter(Q(is_public=True) | records_of_own_bodies(user, "meeting__body_id"))
 
 
 def register_bodies(user) -> QuerySet[Body]:
@@ -57,10 +62,7 @@ def register_bodies(user) -> QuerySet[Body]:
         return Body.objects.none()
     if reads_everything(user):
         return Body.objects.all()
-    readable = readable_body_ids(user, on_date=timezone.localdate())
-    return Body.objects.filter(
-        Q(is_public=True) | Q(pk__in=readable) | Q(pk__in=secretariat_body_ids(user))
-    )
+    return Body.objects.filter(Q(is_public=True) | records_of_own_bodies(user, "pk"))
 
 
 def public_resolutions() -> QuerySet[Resolution]:

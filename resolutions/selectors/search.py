@@ -72,8 +72,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import MeetingState, Membership, Minutes, Seat
-from committees.permissions import secretariat_body_ids
-from committees.selectors.calendar import readable_body_ids, visible_meetings
+from committees.selectors.calendar import visible_meetings
 from committees.selectors.structure import visible_bodies
 from egov_portal.text.collation import persian_order
 from egov_portal.text.i18n import digits, ordinal_en
@@ -99,6 +98,7 @@ from egov_portal.text.persian import (
 from members.models import Agency, Person, PositionHolding
 from resolutions.models import Resolution
 from resolutions.permissions import reads_everything, visible_directives
+from resolutions.selectors.register import records_of_own_bodies
 
 GROUP_LIMIT = 10
 #: Matches counted per group at most: past it the page says «بیش از ۱٬۰۰۰». A common word
@@ -593,8 +593,7 @@ def _resolutions(user, needle: str, query: str, today: datetime.date) -> Group:
     if not reads_everything(user):
         allowed = Q(is_public=True)
         if user.is_authenticated:
-            allowed |= Q(meeting__body_id__in=readable_body_ids(user, on_date=today))
-            allowed |= Q(meeting__body_id__in=secretariat_body_ids(user))
+            allowed |= records_of_own_bodies(user, "meeting__body_id", on_date=today)
         qs = qs.filter(allowed)
     readable_meetings = visible_meetings(user, on_date=today).filter(pk=OuterRef("meeting_id"))
     qs = (
